@@ -1,0 +1,358 @@
+"""Write a checked contract folder into the database, idempotently.
+
+Rows are matched on their natural key (slug, numero, code, ordre…), saved only when
+a field differs, and rows of the contract that the files no longer contain are
+deleted: loading the same folder twice leaves the database unchanged.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from contrats import models as m
+from contrats.chargement.lecture import DonneesContrat
+from territoires.models import Commune, Indicateur, Observation, QuartierPrioritaire, Secteur
+
+
+@dataclass
+class Bilan:
+    """Counts of rows created, modified and deleted by one load, per model."""
+
+    crees: dict[str, int] = field(default_factory=dict)
+    modifies: dict[str, int] = field(default_factory=dict)
+    supprimes: dict[str, int] = field(default_factory=dict)
+
+    def compter(self, compteur: dict[str, int], modele: type[models.Model], n: int = 1) -> None:
+        if n:
+            nom = modele._meta.verbose_name_plural
+            compteur[nom] = compteur.get(nom, 0) + n
+
+    @property
+    def inchange(self) -> bool:
+        return not (self.crees or self.modifies or self.supprimes)
+
+    def en_dict(self) -> dict[str, Any]:
+        return {"créés": self.crees, "modifiés": self.modifies, "supprimés": self.supprimes}
+
+
+class Synchroniseur:
+    def __init__(self) -> None:
+        self.bilan = Bilan()
+
+    def upsert(self, modele: type[models.Model], cle: dict[str, Any], **valeurs: Any) -> Any:
+        objet = modele.objects.filter(**cle).first()
+        if objet is None:
+            self.bilan.compter(self.bilan.crees, modele)
+            return modele.objects.create(**cle, **valeurs)
+        changes = {k: v for k, v in valeurs.items() if getattr(objet, k) != v}
+        if changes:
+            for nom, valeur in changes.items():
+                setattr(objet, nom, valeur)
+            objet.save(update_fields=list(changes))
+            self.bilan.compter(self.bilan.modifies, modele)
+        return objet
+
+    def enfants(
+        self,
+        modele: type[models.Model],
+        parent: dict[str, Any],
+        cle: str,
+        lignes: Iterable[dict[str, Any]],
+    ) -> list[Any]:
+        """Upsert the children of one parent keyed by `cle`, delete the ones not listed."""
+        objets = [self.upsert(modele, {**parent, cle: ligne.pop(cle)}, **ligne) for ligne in lignes]
+        obsoletes = modele.objects.filter(**parent).exclude(pk__in=[o.pk for o in objets])
+        self.bilan.compter(self.bilan.supprimes, modele, obsoletes.count())
+        obsoletes.delete()
+        return objets
+
+    def lier(self, objet: models.Model, relation: str, cibles: Iterable[models.Model]) -> None:
+        manager = getattr(objet, relation)
+        voulus = {c.pk for c in cibles}
+        if set(manager.values_list("pk", flat=True)) != voulus:
+            manager.set(voulus)
+            self.bilan.compter(self.bilan.modifies, type(objet))
+
+
+def ecrire(d: DonneesContrat) -> tuple[m.Contrat, Bilan]:
+    s = Synchroniseur()
+    communes = _ecrire_territoires(s, d)
+    contrat = _ecrire_contrat(s, d, communes)
+    _ecrire_diagnostic(s, d, contrat)
+    objectifs = _ecrire_cadre(s, d, contrat)
+    _ecrire_plan(s, d, contrat, objectifs)
+    organisations = _ecrire_signataires(s, d, contrat)
+    _ecrire_gouvernance(s, d, contrat, organisations)
+    return contrat, s.bilan
+
+
+def _ecrire_territoires(s: Synchroniseur, d: DonneesContrat) -> dict[str, Commune]:
+    communes = {
+        c.code_insee: s.upsert(
+            Commune, {"code_insee": c.code_insee}, nom=c.nom, departement=c.departement
+        )
+        for c in d.contrat.communes
+    }
+    for q in d.contrat.quartiers_prioritaires:
+        quartier = s.upsert(
+            QuartierPrioritaire,
+            {"slug": q.slug},
+            code=q.code or None,
+            nom=q.nom,
+            decret=q.decret,
+            description_perimetre=q.description_perimetre,
+        )
+        s.lier(quartier, "communes", [communes[code] for code in q.communes])
+        s.enfants(
+            Secteur,
+            {"quartier": quartier},
+            "nom",
+            [
+                {"nom": sect.nom, "ordre": i, "adresses": sect.adresses}
+                for i, sect in enumerate(q.secteurs, 1)
+            ],
+        )
+    return communes
+
+
+def _ecrire_contrat(s: Synchroniseur, d: DonneesContrat, communes: dict[str, Commune]) -> m.Contrat:
+    c = d.contrat.contrat
+    contrat = s.upsert(
+        m.Contrat,
+        {"slug": c.slug},
+        titre=c.titre,
+        generation=c.generation,
+        date_debut=c.date_debut,
+        date_fin=c.date_fin,
+        date_signature=c.date_signature,
+        preambule=c.preambule,
+        objet=c.objet,
+        synthese_plan=_json(d.plan.synthese),
+    )
+    s.lier(contrat, "communes", communes.values())
+    slugs = [q.slug for q in d.contrat.quartiers_prioritaires]
+    s.lier(contrat, "quartiers", QuartierPrioritaire.objects.filter(slug__in=slugs))
+    s.enfants(
+        m.Jalon,
+        {"contrat": contrat},
+        "ordre",
+        [{"ordre": i, **j.model_dump()} for i, j in enumerate(d.contrat.calendrier, 1)],
+    )
+    s.enfants(
+        m.RegleModification,
+        {"contrat": contrat},
+        "code",
+        [{"ordre": i, **r.model_dump()} for i, r in enumerate(d.contrat.regles_modification, 1)],
+    )
+    return contrat
+
+
+def _ecrire_diagnostic(s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat) -> None:
+    diag = d.diagnostic
+    commune = contrat.communes.order_by("code_insee").first()
+    quartier = contrat.quartiers.order_by("slug").first()
+    gardees: list[int] = []
+    for ordre, ind in enumerate(diag.indicateurs, 1):
+        indicateur = s.upsert(
+            Indicateur,
+            {"code": ind.code},
+            rubrique=ind.rubrique,
+            libelle=ind.libelle,
+            unite=ind.unite,
+            graphique=ind.graphique,
+            ordre=ordre,
+            source=diag.source,
+        )
+        cases = [
+            ("commune", commune, ind.observations.ville),
+            ("quartier", quartier, ind.observations.qpv),
+        ]
+        for champ, territoire, case in cases:
+            if case is not None:
+                obs = s.upsert(
+                    Observation,
+                    {"indicateur": indicateur, champ: territoire, "date": diag.date},
+                    valeur=case.valeur,
+                    valeur_texte=case.texte,
+                    source=diag.source,
+                )
+                gardees.append(obs.pk)
+    obsoletes = Observation.objects.filter(
+        models.Q(commune=commune) | models.Q(quartier=quartier), date=diag.date
+    ).exclude(pk__in=gardees)
+    s.bilan.compter(s.bilan.supprimes, Observation, obsoletes.count())
+    obsoletes.delete()
+
+
+def _ecrire_cadre(
+    s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat
+) -> dict[str, m.ObjectifOperationnel]:
+    s.enfants(
+        m.AxeTransversal,
+        {"contrat": contrat},
+        "numero",
+        [a.model_dump() for a in d.cadre.axes_transversaux],
+    )
+    objectifs: dict[str, m.ObjectifOperationnel] = {}
+    piliers = s.enfants(
+        m.Pilier,
+        {"contrat": contrat},
+        "numero",
+        [p.model_dump(exclude={"domaines"}) for p in d.cadre.piliers],
+    )
+    for pilier, p in zip(piliers, d.cadre.piliers, strict=True):
+        domaines = s.enfants(
+            m.Domaine,
+            {"pilier": pilier},
+            "numero",
+            [dm.model_dump(exclude={"orientations", "objectifs"}) for dm in p.domaines],
+        )
+        for domaine, dm in zip(domaines, p.domaines, strict=True):
+            s.enfants(
+                m.OrientationStrategique,
+                {"domaine": domaine},
+                "ordre",
+                [{"ordre": i, "texte": t} for i, t in enumerate(dm.orientations, 1)],
+            )
+            for objectif in s.enfants(
+                m.ObjectifOperationnel,
+                {"domaine": domaine},
+                "numero",
+                [o.model_dump() for o in dm.objectifs],
+            ):
+                objectifs[objectif.numero] = objectif
+    return objectifs
+
+
+def _ecrire_plan(
+    s: Synchroniseur,
+    d: DonneesContrat,
+    contrat: m.Contrat,
+    objectifs: dict[str, m.ObjectifOperationnel],
+) -> None:
+    piliers = {p.numero: p for p in contrat.piliers.all()}
+    domaines = {dm.numero: dm for dm in m.Domaine.objects.filter(pilier__contrat=contrat)}
+    lignes = s.enfants(
+        m.LignePlan,
+        {"contrat": contrat},
+        "ordre",
+        [
+            {
+                "ordre": i,
+                "pilier": piliers[ligne.pilier],
+                "domaine": domaines[ligne.domaine],
+                "orientations": ligne.orientations,
+                "objectifs": ligne.objectifs,
+            }
+            for i, ligne in enumerate(d.plan.lignes, 1)
+        ],
+    )
+    for ligne, donnees in zip(lignes, d.plan.lignes, strict=True):
+        s.lier(
+            ligne,
+            "objectifs_operationnels",
+            [objectifs[n] for n in donnees.objectifs_operationnels],
+        )
+        s.enfants(
+            m.FicheAction,
+            {"ligne": ligne},
+            "ordre",
+            [{"ordre": i, **a.model_dump()} for i, a in enumerate(donnees.actions, 1)],
+        )
+
+
+def _ecrire_signataires(
+    s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat
+) -> dict[str, m.Organisation]:
+    organisations = {
+        o.code: s.upsert(m.Organisation, {"code": o.code}, nom=o.nom, type=o.type)
+        for o in d.signataires.organisations
+    }
+    s.enfants(
+        m.Signataire,
+        {"contrat": contrat},
+        "organisation",
+        [
+            {**sig.model_dump(), "ordre": i, "organisation": organisations[sig.organisation]}
+            for i, sig in enumerate(d.signataires.signataires, 1)
+        ],
+    )
+    sections = s.enfants(
+        m.SectionEngagements,
+        {"contrat": contrat},
+        "numero",
+        [
+            sec.model_dump(exclude={"organisations", "engagements"})
+            for sec in d.signataires.sections_engagements
+        ],
+    )
+    for section, sec in zip(sections, d.signataires.sections_engagements, strict=True):
+        s.lier(section, "organisations", [organisations[c] for c in sec.organisations])
+        s.enfants(
+            m.Engagement,
+            {"section": section},
+            "ordre",
+            [
+                {"ordre": i, "rubrique": e.rubrique or "", "texte": e.texte}
+                for i, e in enumerate(sec.engagements, 1)
+            ],
+        )
+    return organisations
+
+
+def _ecrire_gouvernance(
+    s: Synchroniseur,
+    d: DonneesContrat,
+    contrat: m.Contrat,
+    organisations: dict[str, m.Organisation],
+) -> None:
+    g = d.gouvernance
+    instances = s.enfants(
+        m.Instance,
+        {"contrat": contrat},
+        "code",
+        [
+            {"ordre": i, **inst.model_dump(exclude={"organisations"})}
+            for i, inst in enumerate(g.instances, 1)
+        ],
+    )
+    for instance, inst in zip(instances, g.instances, strict=True):
+        s.lier(instance, "organisations", [organisations[c] for c in inst.organisations])
+    s.enfants(
+        m.PlateformeCollaborative,
+        {"contrat": contrat},
+        "code",
+        [p.model_dump() for p in g.plateformes],
+    )
+    dispositifs = {
+        x.sigle: x
+        for x in s.enfants(
+            m.Dispositif, {"contrat": contrat}, "sigle", [x.model_dump() for x in g.dispositifs]
+        )
+    }
+    articulations = s.enfants(
+        m.Articulation,
+        {"contrat": contrat},
+        "lettre",
+        [a.model_dump(exclude={"mesures"}) for a in g.articulations],
+    )
+    for articulation, a in zip(articulations, g.articulations, strict=True):
+        mesures = s.enfants(
+            m.MesureArticulation,
+            {"articulation": articulation},
+            "ordre",
+            [{"ordre": i, "texte": x.texte} for i, x in enumerate(a.mesures, 1)],
+        )
+        for mesure, x in zip(mesures, a.mesures, strict=True):
+            s.lier(mesure, "dispositifs", [dispositifs[sigle] for sigle in x.dispositifs])
+
+
+def _json(valeur: Any) -> Any:
+    """Decimals from YAML become plain numbers so that the JSON field compares equal."""
+    if isinstance(valeur, dict):
+        return {k: _json(v) for k, v in valeur.items()}
+    if hasattr(valeur, "as_integer_ratio") and not isinstance(valeur, int):
+        return float(valeur) if valeur != int(valeur) else int(valeur)
+    return valeur

@@ -1,0 +1,520 @@
+from django.conf import settings
+from django.db import models
+
+from comptes.models import ROLES_AVEC_ORGANISATION, Role
+from territoires.models import Commune, QuartierPrioritaire
+
+
+class Generation(models.TextChoices):
+    G2015_2020 = "2015-2020", "Contrat de ville 2015-2020"
+    PROLONGATION_2022 = "prolongation-2022", "Prolongation jusqu'en 2022"
+    PROLONGATION_2023 = "prolongation-2023", "Prolongation jusqu'en 2023"
+    G2024_2030 = "2024-2030", "Engagements Quartiers 2030 (2024-2030)"
+
+
+class Contrat(models.Model):
+    slug = models.SlugField("identifiant", max_length=120, unique=True)
+    titre = models.CharField("titre", max_length=250)
+    generation = models.CharField("génération", max_length=20, choices=Generation.choices)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin")
+    date_signature = models.DateField("date de signature", null=True, blank=True)
+    preambule = models.TextField("préambule", blank=True)
+    objet = models.TextField("objet et contenu", blank=True)
+    communes = models.ManyToManyField(Commune, related_name="contrats", verbose_name="communes")
+    quartiers = models.ManyToManyField(
+        QuartierPrioritaire, related_name="contrats", verbose_name="quartiers prioritaires"
+    )
+    synthese_plan = models.JSONField(
+        "synthèse du plan d'actions (chiffres annoncés)", default=dict, blank=True
+    )
+
+    class Meta:
+        verbose_name = "contrat de ville"
+        verbose_name_plural = "contrats de ville"
+        ordering = ["-date_debut", "titre"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__gte=models.F("date_debut")),
+                name="contrat_fin_apres_debut",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.titre
+
+
+class Jalon(models.Model):
+    """A dated fact of the contract: signature, call for projects, evaluation, deadline."""
+
+    class Precision(models.TextChoices):
+        JOUR = "jour", "jour"
+        MOIS = "mois", "mois"
+        ANNEE = "annee", "année"
+
+    class Nature(models.TextChoices):
+        SIGNATURE = "signature", "Signature"
+        APPEL_A_PROJETS = "appel_a_projets", "Appel à projets"
+        INSTANCE = "instance", "Instance"
+        EVALUATION = "evaluation", "Évaluation"
+        REGLEMENTAIRE = "reglementaire", "Texte de référence"
+        ECHEANCE = "echeance", "Échéance"
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="jalons")
+    ordre = models.PositiveSmallIntegerField("ordre")
+    date = models.DateField("date")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    precision = models.CharField("précision", max_length=5, choices=Precision.choices)
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    libelle = models.CharField("libellé", max_length=300)
+    reference = models.CharField("référence dans le contrat", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "jalon"
+        ordering = ["contrat", "date", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "ordre"], name="jalon_ordre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class RegleModification(models.Model):
+    """How the contract may change (Articles 4 and 5): procedure and who must agree."""
+
+    class Procedure(models.TextChoices):
+        AVENANT = "avenant", "Avenant"
+        ECHANGE_DE_LETTRES = "echange_de_lettres", "Échange de lettres"
+
+    contrat = models.ForeignKey(
+        Contrat, on_delete=models.CASCADE, related_name="regles_modification"
+    )
+    ordre = models.PositiveSmallIntegerField("ordre")
+    code = models.SlugField("code", max_length=60)
+    article = models.CharField("article", max_length=40)
+    objet = models.CharField("objet", max_length=250)
+    procedure = models.CharField("procédure", max_length=20, choices=Procedure.choices)
+    accord_requis = models.JSONField("accord requis de", default=list)
+    texte = models.TextField("texte")
+
+    class Meta:
+        verbose_name = "règle de modification"
+        verbose_name_plural = "règles de modification"
+        ordering = ["contrat", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "code"], name="regle_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} · {self.objet}"
+
+
+class AxeTransversal(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="axes")
+    numero = models.CharField("numéro", max_length=10)
+    code = models.SlugField("code", max_length=60)
+    intitule = models.CharField("intitulé", max_length=250)
+    description = models.TextField("description", blank=True)
+    objectif_operationnel = models.TextField("objectif opérationnel", blank=True)
+
+    class Meta:
+        verbose_name = "axe transversal"
+        verbose_name_plural = "axes transversaux"
+        ordering = ["contrat", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="axe_numero_unique"),
+            models.UniqueConstraint(fields=["contrat", "code"], name="axe_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} {self.intitule}"
+
+
+class Pilier(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="piliers")
+    numero = models.CharField("numéro", max_length=10)
+    code = models.SlugField("code", max_length=60)
+    intitule = models.CharField("intitulé", max_length=250)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "pilier"
+        ordering = ["contrat", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="pilier_numero_unique"),
+            models.UniqueConstraint(fields=["contrat", "code"], name="pilier_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.intitule
+
+
+class Domaine(models.Model):
+    pilier = models.ForeignKey(Pilier, on_delete=models.CASCADE, related_name="domaines")
+    numero = models.CharField("numéro", max_length=10)
+    intitule = models.CharField("intitulé", max_length=250)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "domaine"
+        ordering = ["pilier", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["pilier", "numero"], name="domaine_numero_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} {self.intitule}"
+
+
+class OrientationStrategique(models.Model):
+    domaine = models.ForeignKey(Domaine, on_delete=models.CASCADE, related_name="orientations")
+    ordre = models.PositiveSmallIntegerField("ordre")
+    texte = models.TextField("texte")
+
+    class Meta:
+        verbose_name = "orientation stratégique"
+        verbose_name_plural = "orientations stratégiques"
+        ordering = ["domaine", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["domaine", "ordre"], name="orientation_ordre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.texte
+
+
+class ObjectifOperationnel(models.Model):
+    domaine = models.ForeignKey(Domaine, on_delete=models.CASCADE, related_name="objectifs")
+    numero = models.CharField("numéro", max_length=10)
+    intitule = models.CharField("intitulé", max_length=300)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "objectif opérationnel"
+        verbose_name_plural = "objectifs opérationnels"
+        ordering = ["domaine", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["domaine", "numero"], name="objectif_numero_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} {self.intitule}"
+
+
+class LignePlan(models.Model):
+    """A row of the contract's action plan table: where a group of actions sits."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="lignes_plan")
+    ordre = models.PositiveSmallIntegerField("ordre")
+    pilier = models.ForeignKey(Pilier, on_delete=models.CASCADE, related_name="lignes_plan")
+    domaine = models.ForeignKey(Domaine, on_delete=models.CASCADE, related_name="lignes_plan")
+    orientations = models.JSONField("orientations stratégiques", default=list)
+    objectifs = models.JSONField("objectifs opérationnels (texte du tableau)", default=list)
+    objectifs_operationnels = models.ManyToManyField(
+        ObjectifOperationnel, related_name="lignes_plan", verbose_name="objectifs servis"
+    )
+
+    class Meta:
+        verbose_name = "ligne du plan d'actions"
+        verbose_name_plural = "lignes du plan d'actions"
+        ordering = ["contrat", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "ordre"], name="ligne_plan_ordre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domaine} (ligne {self.ordre})"
+
+
+class FicheAction(models.Model):
+    ligne = models.ForeignKey(LignePlan, on_delete=models.CASCADE, related_name="actions")
+    ordre = models.PositiveSmallIntegerField("ordre")
+    intitule = models.CharField("intitulé", max_length=300)
+    groupe = models.CharField("décliné du dispositif", max_length=150, blank=True)
+    fiche_page = models.PositiveSmallIntegerField("page de la fiche", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "fiche action"
+        verbose_name_plural = "fiches actions"
+        ordering = ["ligne__ordre", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["ligne", "ordre"], name="action_ordre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.intitule
+
+
+class Organisation(models.Model):
+    class Type(models.TextChoices):
+        ETAT = "etat", "État"
+        COMMUNE = "commune", "Commune"
+        COLLECTIVITE = "collectivite", "Collectivité territoriale"
+        OPERATEUR_PUBLIC = "operateur_public", "Opérateur public"
+        JUSTICE = "justice", "Institution judiciaire"
+        BAILLEUR = "bailleur", "Bailleur social"
+        ASSOCIATION = "association", "Association"
+        CHAMBRE_CONSULAIRE = "chambre_consulaire", "Chambre consulaire"
+        AUTRE = "autre", "Autre"
+
+    code = models.SlugField("code", max_length=60, unique=True)
+    nom = models.CharField("nom", max_length=250)
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+
+    class Meta:
+        verbose_name = "organisation"
+        ordering = ["nom"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Signataire(models.Model):
+    class Role(models.TextChoices):
+        PARTIE = "partie", "Partie au contrat"
+        PARTENAIRE = "partenaire", "Partenaire signataire"
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="signataires")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="signatures"
+    )
+    ordre = models.PositiveSmallIntegerField("ordre")
+    representant = models.CharField("représenté par", max_length=250)
+    qualite = models.CharField("qualité", max_length=250)
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = "signataire"
+        ordering = ["contrat", "ordre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "organisation"], name="signataire_unique_par_contrat"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.representant})"
+
+
+class SectionEngagements(models.Model):
+    contrat = models.ForeignKey(
+        Contrat, on_delete=models.CASCADE, related_name="sections_engagements"
+    )
+    numero = models.CharField("numéro", max_length=10)
+    titre = models.CharField("titre", max_length=250)
+    organisations = models.ManyToManyField(
+        Organisation, related_name="sections_engagements", verbose_name="organisations engagées"
+    )
+    introduction = models.TextField("introduction", blank=True)
+
+    class Meta:
+        verbose_name = "section d'engagements"
+        verbose_name_plural = "sections d'engagements"
+        ordering = ["contrat", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="section_numero_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} {self.titre}"
+
+
+class Engagement(models.Model):
+    section = models.ForeignKey(
+        SectionEngagements, on_delete=models.CASCADE, related_name="engagements"
+    )
+    ordre = models.PositiveSmallIntegerField("ordre")
+    rubrique = models.CharField("rubrique", max_length=300, blank=True)
+    texte = models.TextField("texte")
+
+    class Meta:
+        verbose_name = "engagement"
+        ordering = ["section", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "ordre"], name="engagement_ordre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section.numero} n° {self.ordre}"
+
+
+class SuiviEngagement(models.Model):
+    """Yearly follow-up of one commitment: status and the evidence behind it."""
+
+    class Statut(models.TextChoices):
+        NON_DEMARRE = "non_demarre", "Non démarré"
+        EN_COURS = "en_cours", "En cours"
+        REALISE = "realise", "Réalisé"
+        ABANDONNE = "abandonne", "Abandonné"
+
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="suivis")
+    annee = models.PositiveSmallIntegerField("année")
+    statut = models.CharField("statut", max_length=20, choices=Statut.choices)
+    preuve = models.TextField("éléments de preuve", blank=True)
+
+    class Meta:
+        verbose_name = "suivi d'engagement"
+        verbose_name_plural = "suivis d'engagements"
+        ordering = ["engagement", "annee"]
+        constraints = [
+            models.UniqueConstraint(fields=["engagement", "annee"], name="suivi_annuel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.engagement} · {self.annee} · {self.get_statut_display()}"
+
+
+class Instance(models.Model):
+    class Nature(models.TextChoices):
+        COPIL_POLITIQUE = "copil_politique", "Comité de pilotage politique"
+        COPIL_TECHNIQUE = "copil_technique", "Comité de pilotage technique"
+        GROUPE_TECHNIQUE = "groupe_technique", "Groupe technique"
+        COMITE_RECEVABILITE = "comite_recevabilite", "Comité de recevabilité"
+        CONSEIL_CITOYEN = "conseil_citoyen", "Conseil citoyen"
+        EQUIPE_PROJET = "equipe_projet", "Équipe projet"
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="instances")
+    ordre = models.PositiveSmallIntegerField("ordre")
+    code = models.SlugField("code", max_length=80)
+    nom = models.CharField("nom", max_length=250)
+    nature = models.CharField("nature", max_length=30, choices=Nature.choices)
+    reference = models.CharField("référence dans le contrat", max_length=200, blank=True)
+    presidence = models.TextField("présidence ou animation", blank=True)
+    composition = models.JSONField("composition", default=list)
+    organisations = models.ManyToManyField(
+        Organisation, related_name="instances", verbose_name="organisations membres", blank=True
+    )
+    missions = models.JSONField("missions", default=list)
+    reunions_min_par_an = models.PositiveSmallIntegerField(
+        "réunions minimales par an", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "instance"
+        ordering = ["contrat", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "code"], name="instance_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class PlateformeCollaborative(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="plateformes")
+    code = models.SlugField("code", max_length=80)
+    lettre = models.CharField("lettre", max_length=2)
+    nom = models.CharField("nom", max_length=250)
+    theme = models.CharField("thème", max_length=250)
+    description = models.TextField("description", blank=True)
+    animation = models.TextField("animation", blank=True)
+    participants = models.JSONField("participants pressentis", default=list)
+
+    class Meta:
+        verbose_name = "plateforme collaborative"
+        verbose_name_plural = "plateformes collaboratives"
+        ordering = ["contrat", "lettre"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "code"], name="plateforme_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class Dispositif(models.Model):
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="dispositifs")
+    sigle = models.CharField("sigle", max_length=40)
+    nom = models.CharField("nom", max_length=250)
+    description = models.TextField("description", blank=True)
+
+    class Meta:
+        verbose_name = "dispositif"
+        ordering = ["contrat", "sigle"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "sigle"], name="dispositif_sigle_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sigle} · {self.nom}"
+
+
+class Articulation(models.Model):
+    """How the contract connects with a service or programme of the commune (§2.2.2)."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="articulations")
+    lettre = models.CharField("lettre", max_length=2)
+    porteur = models.CharField("porteur", max_length=250)
+
+    class Meta:
+        verbose_name = "articulation"
+        ordering = ["contrat", "lettre"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "lettre"], name="articulation_lettre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lettre}/ {self.porteur}"
+
+
+class MesureArticulation(models.Model):
+    articulation = models.ForeignKey(Articulation, on_delete=models.CASCADE, related_name="mesures")
+    ordre = models.PositiveSmallIntegerField("ordre")
+    texte = models.CharField("texte", max_length=300)
+    dispositifs = models.ManyToManyField(
+        Dispositif, related_name="mesures", verbose_name="dispositifs", blank=True
+    )
+
+    class Meta:
+        verbose_name = "mesure d'articulation"
+        ordering = ["articulation", "ordre"]
+        constraints = [
+            models.UniqueConstraint(fields=["articulation", "ordre"], name="mesure_ordre_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.texte
+
+
+class Habilitation(models.Model):
+    """A role held by a person in one contract.
+
+    It lives here rather than in `comptes` because it points to a contract and an
+    organisation, and `comptes` must not depend on later apps.
+    """
+
+    utilisateur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="habilitations"
+    )
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="habilitations")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="habilitations",
+    )
+
+    class Meta:
+        verbose_name = "habilitation"
+        ordering = ["contrat", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["utilisateur", "contrat", "role"], name="habilitation_unique"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=sorted(ROLES_AVEC_ORGANISATION), organisation__isnull=False)
+                    | (
+                        ~models.Q(role__in=sorted(ROLES_AVEC_ORGANISATION))
+                        & models.Q(organisation__isnull=True)
+                    )
+                ),
+                name="habilitation_organisation_selon_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.utilisateur} · {self.get_role_display()} · {self.contrat}"

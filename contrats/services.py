@@ -1,0 +1,61 @@
+from pathlib import Path
+
+from django.db import transaction
+
+from comptes.models import ROLES_AVEC_ORGANISATION, Role, Utilisateur
+from contrats.chargement.ecriture import Bilan, ecrire
+from contrats.chargement.lecture import ErreurChargement, lire_dossier
+from contrats.models import Contrat, Habilitation, Organisation
+from historique.services import enregistrer_evenement
+
+
+def charger_contrat(*, dossier: Path, acteur: Utilisateur | None = None) -> tuple[Contrat, Bilan]:
+    """Load a contract folder in one transaction: all of it or, on any error, nothing."""
+    donnees = lire_dossier(dossier)
+    with transaction.atomic():
+        contrat, bilan = ecrire(donnees)
+        enregistrer_evenement(
+            acteur=acteur,
+            objet=contrat,
+            action="contrat.chargement",
+            changements=bilan.en_dict(),
+            motif=f"Chargement des données du dossier {dossier.name}",
+        )
+    return contrat, bilan
+
+
+def attribuer_habilitation(
+    *,
+    utilisateur: Utilisateur,
+    contrat: Contrat,
+    role: Role,
+    organisation: Organisation | None = None,
+    acteur: Utilisateur | None = None,
+) -> Habilitation:
+    """Give a person a role in a contract; financeurs and porteurs act for an organisation."""
+    if role in ROLES_AVEC_ORGANISATION and organisation is None:
+        raise ErreurHabilitation(f"Le rôle « {role.label} » exige une organisation.")
+    if role not in ROLES_AVEC_ORGANISATION and organisation is not None:
+        raise ErreurHabilitation(f"Le rôle « {role.label} » ne se rattache à aucune organisation.")
+    with transaction.atomic():
+        habilitation, creee = Habilitation.objects.get_or_create(
+            utilisateur=utilisateur,
+            contrat=contrat,
+            role=role,
+            defaults={"organisation": organisation},
+        )
+        if creee:
+            enregistrer_evenement(
+                acteur=acteur,
+                objet=habilitation,
+                action="habilitation.attribution",
+                changements={"rôle": role.value, "organisation": str(organisation or "")},
+            )
+    return habilitation
+
+
+class ErreurHabilitation(ValueError):
+    pass
+
+
+__all__ = ["ErreurChargement", "ErreurHabilitation", "attribuer_habilitation", "charger_contrat"]
