@@ -281,7 +281,7 @@ class Signataire(models.Model):
     )
     ordre = models.PositiveSmallIntegerField("ordre")
     representant = models.CharField("représenté par", max_length=250)
-    qualite = models.CharField("qualité", max_length=250)
+    qualite = models.CharField("qualité", max_length=250, blank=True)
     role = models.CharField("rôle", max_length=20, choices=Role.choices)
 
     class Meta:
@@ -468,6 +468,7 @@ class MesureArticulation(models.Model):
 
     class Meta:
         verbose_name = "mesure d'articulation"
+        verbose_name_plural = "mesures d'articulation"
         ordering = ["articulation", "ordre"]
         constraints = [
             models.UniqueConstraint(fields=["articulation", "ordre"], name="mesure_ordre_unique")

@@ -26,7 +26,7 @@ class Bilan:
 
     def compter(self, compteur: dict[str, int], modele: type[models.Model], n: int = 1) -> None:
         if n:
-            nom = modele._meta.verbose_name_plural
+            nom = str(modele._meta.verbose_name_plural)
             compteur[nom] = compteur.get(nom, 0) + n
 
     @property
@@ -275,7 +275,11 @@ def _ecrire_signataires(
         {"contrat": contrat},
         "organisation",
         [
-            {**sig.model_dump(), "ordre": i, "organisation": organisations[sig.organisation]}
+            {
+                **sig.model_dump(),
+                "ordre": i,
+                "organisation": organisations[sig.organisation],
+            }
             for i, sig in enumerate(d.signataires.signataires, 1)
         ],
     )
@@ -294,10 +298,7 @@ def _ecrire_signataires(
             m.Engagement,
             {"section": section},
             "ordre",
-            [
-                {"ordre": i, "rubrique": e.rubrique or "", "texte": e.texte}
-                for i, e in enumerate(sec.engagements, 1)
-            ],
+            [{"ordre": i, **e.model_dump()} for i, e in enumerate(sec.engagements, 1)],
         )
     return organisations
 

@@ -6,12 +6,13 @@ field name is reported instead of silently ignored.
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-Texte = str
 TexteNonVide = Field(min_length=1)
+# An empty YAML value (`champ:`) reads as None: for optional texts it means "".
+TexteFacultatif = Annotated[str, BeforeValidator(lambda v: "" if v is None else v)]
 
 
 class Entree(BaseModel):
@@ -28,8 +29,8 @@ class ContratDonnees(Entree):
     date_debut: date
     date_fin: date
     date_signature: date | None = None
-    preambule: str = ""
-    objet: str = ""
+    preambule: TexteFacultatif = ""
+    objet: TexteFacultatif = ""
 
 
 class CommuneDonnees(Entree):
@@ -49,7 +50,7 @@ class QuartierDonnees(Entree):
     nom: str = TexteNonVide
     communes: list[str] = Field(min_length=1)
     decret: str = TexteNonVide
-    description_perimetre: str = ""
+    description_perimetre: TexteFacultatif = ""
     secteurs: list[SecteurDonnees] = []
 
 
@@ -61,7 +62,7 @@ class JalonDonnees(Entree):
     ]
     libelle: str = TexteNonVide
     date_fin: date | None = None
-    reference: str = ""
+    reference: TexteFacultatif = ""
 
 
 class RegleDonnees(Entree):
@@ -116,20 +117,20 @@ class AxeDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+$")
     code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
     intitule: str = TexteNonVide
-    description: str = ""
-    objectif_operationnel: str = ""
+    description: TexteFacultatif = ""
+    objectif_operationnel: TexteFacultatif = ""
 
 
 class ObjectifDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     intitule: str = TexteNonVide
-    description: str = ""
+    description: TexteFacultatif = ""
 
 
 class DomaineDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+$")
     intitule: str = TexteNonVide
-    description: str = ""
+    description: TexteFacultatif = ""
     orientations: list[str] = []
     objectifs: list[ObjectifDonnees] = Field(min_length=1)
 
@@ -138,7 +139,7 @@ class PilierDonnees(Entree):
     numero: str = Field(pattern=r"^\d+$")
     code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
     intitule: str = TexteNonVide
-    description: str = ""
+    description: TexteFacultatif = ""
     domaines: list[DomaineDonnees] = Field(min_length=1)
 
 
@@ -152,7 +153,7 @@ class FichierCadre(Entree):
 
 class ActionDonnees(Entree):
     intitule: str = TexteNonVide
-    groupe: str = ""
+    groupe: TexteFacultatif = ""
     fiche_page: int | None = Field(default=None, ge=1)
 
 
@@ -192,12 +193,12 @@ class OrganisationDonnees(Entree):
 class SignataireDonnees(Entree):
     organisation: str = TexteNonVide
     representant: str = TexteNonVide
-    qualite: str = TexteNonVide
+    qualite: TexteFacultatif = ""
     role: Literal["partie", "partenaire"]
 
 
 class EngagementDonnees(Entree):
-    rubrique: str | None = None
+    rubrique: TexteFacultatif = ""
     texte: str = TexteNonVide
 
 
@@ -205,7 +206,7 @@ class SectionDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+$")
     titre: str = TexteNonVide
     organisations: list[str] = Field(min_length=1)
-    introduction: str = ""
+    introduction: TexteFacultatif = ""
     engagements: list[EngagementDonnees] = Field(min_length=1)
 
 
@@ -229,8 +230,8 @@ class InstanceDonnees(Entree):
         "conseil_citoyen",
         "equipe_projet",
     ]
-    reference: str = ""
-    presidence: str = ""
+    reference: TexteFacultatif = ""
+    presidence: TexteFacultatif = ""
     composition: list[str] = []
     organisations: list[str] = []
     missions: list[str] = []
@@ -242,15 +243,15 @@ class PlateformeDonnees(Entree):
     lettre: str = Field(min_length=1, max_length=2)
     nom: str = TexteNonVide
     theme: str = TexteNonVide
-    description: str = ""
-    animation: str = ""
+    description: TexteFacultatif = ""
+    animation: TexteFacultatif = ""
     participants: list[str] = []
 
 
 class DispositifDonnees(Entree):
     sigle: str = TexteNonVide
     nom: str = TexteNonVide
-    description: str = ""
+    description: TexteFacultatif = ""
 
 
 class MesureDonnees(Entree):

@@ -1,0 +1,171 @@
+"""Reads of contract data for pages and the API, with their queries counted."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from contrats.models import (
+    Articulation,
+    AxeTransversal,
+    Contrat,
+    Domaine,
+    FicheAction,
+    Instance,
+    LignePlan,
+    ObjectifOperationnel,
+    Pilier,
+    SectionEngagements,
+    Signataire,
+)
+
+
+def cle_numero(numero: str) -> tuple[int, ...]:
+    """Sort key so that 4.1.10 comes after 4.1.9."""
+    return tuple(int(part) for part in numero.split("."))
+
+
+def contrats_publies() -> QuerySet[Contrat]:
+    return Contrat.objects.prefetch_related("quartiers", "communes").order_by("-date_debut")
+
+
+def contrat_par_slug(slug: str) -> Contrat:
+    return get_object_or_404(Contrat, slug=slug)
+
+
+@dataclass(frozen=True)
+class ChiffresCles:
+    piliers: int
+    objectifs: int
+    actions: int
+    signataires: int
+    partenaires: int
+    engagements: int
+    instances: int
+
+
+def chiffres_cles(contrat: Contrat) -> ChiffresCles:
+    return ChiffresCles(
+        piliers=contrat.piliers.count(),
+        objectifs=ObjectifOperationnel.objects.filter(domaine__pilier__contrat=contrat).count(),
+        actions=FicheAction.objects.filter(ligne__contrat=contrat).count(),
+        signataires=contrat.signataires.count(),
+        partenaires=contrat.signataires.filter(role=Signataire.Role.PARTENAIRE).count(),
+        engagements=SectionEngagements.objects.filter(contrat=contrat).aggregate(
+            n=Count("engagements")
+        )["n"],
+        instances=contrat.instances.count(),
+    )
+
+
+def parties(contrat: Contrat) -> QuerySet[Signataire]:
+    return contrat.signataires.filter(role=Signataire.Role.PARTIE).select_related("organisation")
+
+
+def cadre_strategique(contrat: Contrat) -> QuerySet[Pilier]:
+    """Pillars with their domains, orientations and objectives in four queries."""
+    return contrat.piliers.prefetch_related(
+        Prefetch(
+            "domaines",
+            queryset=Domaine.objects.prefetch_related("orientations", "objectifs"),
+        )
+    )
+
+
+def axes_transversaux(contrat: Contrat) -> QuerySet[AxeTransversal]:
+    return contrat.axes.all()
+
+
+def objectif(contrat: Contrat, numero: str) -> ObjectifOperationnel:
+    return get_object_or_404(
+        ObjectifOperationnel.objects.select_related("domaine__pilier").prefetch_related(
+            "domaine__orientations"
+        ),
+        domaine__pilier__contrat=contrat,
+        numero=numero,
+    )
+
+
+def objectifs_voisins(
+    objectif: ObjectifOperationnel,
+) -> tuple[ObjectifOperationnel | None, ObjectifOperationnel | None]:
+    """The objectives before and after this one, in the contract's numbering order."""
+    tous = sorted(
+        ObjectifOperationnel.objects.filter(
+            domaine__pilier__contrat=objectif.domaine.pilier.contrat_id
+        ).only("numero", "intitule"),
+        key=lambda o: cle_numero(o.numero),
+    )
+    rang = next(i for i, o in enumerate(tous) if o.pk == objectif.pk)
+    precedent = tous[rang - 1] if rang > 0 else None
+    suivant = tous[rang + 1] if rang + 1 < len(tous) else None
+    return precedent, suivant
+
+
+def actions_de_l_objectif(objectif: ObjectifOperationnel) -> QuerySet[FicheAction]:
+    return FicheAction.objects.filter(ligne__objectifs_operationnels=objectif).select_related(
+        "ligne"
+    )
+
+
+def axe(contrat: Contrat, numero: str) -> AxeTransversal:
+    return get_object_or_404(AxeTransversal, contrat=contrat, numero=numero)
+
+
+@dataclass(frozen=True)
+class FiltresPlan:
+    pilier: str = ""
+    domaine: str = ""
+    objectif: str = ""
+
+
+def actions_du_plan(contrat: Contrat, filtres: FiltresPlan) -> QuerySet[FicheAction]:
+    actions = FicheAction.objects.filter(ligne__contrat=contrat)
+    if filtres.pilier:
+        actions = actions.filter(ligne__pilier__numero=filtres.pilier)
+    if filtres.domaine:
+        actions = actions.filter(ligne__domaine__numero=filtres.domaine)
+    if filtres.objectif:
+        actions = actions.filter(ligne__objectifs_operationnels__numero=filtres.objectif)
+    return (
+        actions.select_related("ligne__pilier", "ligne__domaine")
+        .prefetch_related(
+            Prefetch(
+                "ligne__objectifs_operationnels",
+                queryset=ObjectifOperationnel.objects.only("numero", "intitule", "domaine_id"),
+            )
+        )
+        .order_by("ligne__ordre", "ordre")
+    )
+
+
+def lignes_du_plan(contrat: Contrat) -> QuerySet[LignePlan]:
+    return contrat.lignes_plan.select_related("pilier", "domaine").prefetch_related(
+        "actions", "objectifs_operationnels"
+    )
+
+
+def signataires(contrat: Contrat) -> QuerySet[Signataire]:
+    return contrat.signataires.select_related("organisation")
+
+
+def sections_engagements(contrat: Contrat) -> QuerySet[SectionEngagements]:
+    return contrat.sections_engagements.prefetch_related("organisations").annotate(
+        nombre_engagements=Count("engagements")
+    )
+
+
+def section_engagements(contrat: Contrat, numero: str) -> SectionEngagements:
+    return get_object_or_404(
+        SectionEngagements.objects.prefetch_related("organisations", "engagements"),
+        contrat=contrat,
+        numero=numero,
+    )
+
+
+def instances(contrat: Contrat) -> QuerySet[Instance]:
+    return contrat.instances.prefetch_related("organisations")
+
+
+def articulations(contrat: Contrat) -> QuerySet[Articulation]:
+    return contrat.articulations.prefetch_related("mesures__dispositifs")

@@ -1,0 +1,14 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from territoires import selectors
+
+
+def quartier(request: HttpRequest, slug: str) -> HttpResponse:
+    quartier = selectors.quartier_par_slug(slug)
+    commune = quartier.communes.first()
+    return render(
+        request,
+        "territoires/quartier.html",
+        {"quartier": quartier, "diagnostic": selectors.diagnostic(commune, quartier)},
+    )
