@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from historique.models import Evenement
+from historique.services import enregistrer_evenement
 
 
 @admin.register(Evenement)
@@ -19,3 +22,40 @@ class EvenementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _journaliser(request: HttpRequest, objet: Model, action: str, champs: list[str]) -> None:
+    enregistrer_evenement(
+        acteur=request.user,
+        objet=objet,
+        action=action,
+        changements={champ: str(getattr(objet, champ, "")) for champ in champs},
+        motif="Depuis l'administration",
+    )
+
+
+class HistoriseMixin:
+    """Writes one history event per object created, changed or deleted in the admin."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        action = "admin.modification" if change else "admin.creation"
+        _journaliser(request, obj, action, list(form.changed_data))
+
+    def delete_model(self, request, obj) -> None:
+        _journaliser(request, obj, "admin.suppression", [])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            _journaliser(request, obj, "admin.suppression", [])
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            _journaliser(request, obj, "admin.creation", [])
+        for obj, champs in formset.changed_objects:
+            _journaliser(request, obj, "admin.modification", champs)
+        for obj in formset.deleted_objects:
+            _journaliser(request, obj, "admin.suppression", [])
