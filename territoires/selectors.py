@@ -10,6 +10,9 @@ from django.shortcuts import get_object_or_404
 
 from territoires.models import Commune, Indicateur, Observation, QuartierPrioritaire
 
+# Longest bar, in % of the chart width: the rest is left for the value label.
+LARGEUR_MAX = 70
+
 
 @dataclass(frozen=True)
 class LigneDiagnostic:
@@ -84,8 +87,8 @@ def _graphique(lignes: list[LigneDiagnostic]) -> list[BarreGraphique]:
             libelle=ligne.indicateur.libelle,
             valeur_ville=ligne.ville.valeur,
             valeur_qpv=ligne.qpv.valeur,
-            largeur_ville=round(100 * ligne.ville.valeur / maximum),
-            largeur_qpv=round(100 * ligne.qpv.valeur / maximum),
+            largeur_ville=round(LARGEUR_MAX * ligne.ville.valeur / maximum),
+            largeur_qpv=round(LARGEUR_MAX * ligne.qpv.valeur / maximum),
         )
         for ligne in comparables
     ]
