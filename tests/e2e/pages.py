@@ -1,0 +1,196 @@
+"""Page objects of the browser tests: what a visitor sees and does, page by page.
+
+Each class wraps a Playwright `page` and the live server's address; locators go
+through roles, labels and visible text, as a screen reader user would find them.
+"""
+
+import re
+
+from playwright.sync_api import Locator, Page, expect
+
+
+class PageBase:
+    """What every page shares: the header, the main navigation, the search bar."""
+
+    chemin = "/"
+
+    def __init__(self, page: Page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url.rstrip("/")
+
+    def aller(self, chemin: str | None = None) -> None:
+        self.page.goto(f"{self.base_url}{chemin if chemin is not None else self.chemin}")
+
+    @property
+    def entete(self) -> Locator:
+        return self.page.get_by_role("banner")
+
+    @property
+    def navigation_principale(self) -> Locator:
+        return self.page.get_by_role("navigation", name="Menu principal")
+
+    @property
+    def titre(self) -> Locator:
+        return self.page.get_by_role("heading", level=1)
+
+    @property
+    def lien_se_connecter(self) -> Locator:
+        return self.entete.get_by_role("link", name="Se connecter", exact=True)
+
+    @property
+    def bouton_se_deconnecter(self) -> Locator:
+        return self.entete.get_by_role("button", name="Se déconnecter", exact=True)
+
+    def lien_compte(self, nom_affiche: str) -> Locator:
+        return self.entete.get_by_role("link", name=nom_affiche, exact=True)
+
+    def naviguer_vers(self, libelle: str) -> None:
+        """Follows an entry of the main navigation ("Cadre stratégique", "Diagnostic"…)."""
+        self.navigation_principale.get_by_role("link", name=libelle, exact=True).click()
+
+    def aller_a_la_connexion(self) -> "PageConnexion":
+        self.lien_se_connecter.click()
+        return PageConnexion(self.page, self.base_url)
+
+    def se_deconnecter(self) -> None:
+        self.bouton_se_deconnecter.click()
+
+    def rechercher_depuis_l_entete(self, texte: str) -> "PageRecherche":
+        """The header search bar, shown inline on a desktop viewport (a modal below lg)."""
+        formulaire = self.entete.get_by_role("search")
+        formulaire.get_by_label("Rechercher dans le contrat", exact=True).fill(texte)
+        formulaire.get_by_role("button", name="Rechercher", exact=True).click()
+        return PageRecherche(self.page, self.base_url)
+
+
+class PageAccueil(PageBase):
+    chemin = "/"
+
+    def ouvrir_contrat(self, titre: str) -> "PageApercu":
+        self.page.get_by_role("main").get_by_role("link", name=titre, exact=True).click()
+        return PageApercu(self.page, self.base_url)
+
+    def rechercher(self, texte: str) -> "PageRecherche":
+        formulaire = self.page.get_by_role("main").get_by_role("search")
+        formulaire.get_by_label("Rechercher dans les contrats", exact=True).fill(texte)
+        formulaire.get_by_role("button", name="Rechercher", exact=True).click()
+        return PageRecherche(self.page, self.base_url)
+
+
+class PageApercu(PageBase):
+    def ouvrir_cadre_strategique(self) -> "PageCadre":
+        self.naviguer_vers("Cadre stratégique")
+        return PageCadre(self.page, self.base_url)
+
+
+class PageCadre(PageBase):
+    def lien_objectif(self, numero: str) -> Locator:
+        # The link reads "4.4.2 Soutenir les victimes": match the number as a whole word.
+        nom = re.compile(rf"^{re.escape(numero)} ")
+        return self.page.get_by_role("main").get_by_role("link", name=nom)
+
+    def ouvrir_objectif(self, numero: str) -> "PageObjectif":
+        self.lien_objectif(numero).click()
+        return PageObjectif(self.page, self.base_url)
+
+    def ouvrir_plan(self) -> "PagePlan":
+        self.naviguer_vers("Plan d'actions")
+        return PagePlan(self.page, self.base_url)
+
+
+class PageObjectif(PageBase):
+    @property
+    def badge(self) -> Locator:
+        return self.page.get_by_role("main").get_by_text(
+            re.compile(r"^Objectif opérationnel \d")
+        )
+
+    def ouvrir_plan(self) -> "PagePlan":
+        self.naviguer_vers("Plan d'actions")
+        return PagePlan(self.page, self.base_url)
+
+
+class PagePlan(PageBase):
+    @property
+    def choix_pilier(self) -> Locator:
+        return self.page.get_by_label("Pilier", exact=True)
+
+    @property
+    def bouton_filtrer(self) -> Locator:
+        return self.page.get_by_role("button", name="Filtrer", exact=True)
+
+    def nombre_d_actions(self, nombre: int) -> Locator:
+        """The count line above the table, e.g. "43 actions"."""
+        libelle = f"{nombre} action{'s' if nombre > 1 else ''}"
+        return self.page.get_by_role("main").get_by_text(libelle, exact=True)
+
+    def filtrer_par_pilier(self, libelle: str) -> None:
+        """Chooses a pillar, then submits the form.
+
+        The select also triggers an htmx update on change: whether or not it ran, the
+        "Filtrer" button then loads the filtered page in full, so wait for that load
+        (a new `load` event: htmx's history push never fires one).
+        """
+        self.choix_pilier.select_option(label=libelle)
+        with self.page.expect_event("load"):
+            self.bouton_filtrer.click()
+
+    def ouvrir_diagnostic(self) -> "PageDiagnostic":
+        self.naviguer_vers("Diagnostic")
+        return PageDiagnostic(self.page, self.base_url)
+
+
+class PageDiagnostic(PageBase):
+    def tableau(self, legende: str) -> Locator:
+        return self.page.get_by_role("table", name=legende)
+
+    def cellule(self, valeur: str) -> Locator:
+        return self.page.get_by_role("main").get_by_role("cell", name=valeur, exact=True)
+
+
+class PageConnexion(PageBase):
+    chemin = "/comptes/connexion/"
+
+    @property
+    def erreur(self) -> Locator:
+        return self.page.get_by_role("alert")
+
+    def se_connecter(self, identifiant: str, mot_de_passe: str) -> None:
+        self.page.get_by_label("Identifiant", exact=True).fill(identifiant)
+        self.page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
+        self.page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+
+
+class PageMonCompte(PageBase):
+    chemin = "/comptes/mon-compte/"
+
+    @property
+    def roles(self) -> Locator:
+        titre = self.page.get_by_role("heading", name="Mes rôles")
+        return titre.locator("xpath=following-sibling::ul[1]").get_by_role("listitem")
+
+
+class PageRecherche(PageBase):
+    chemin = "/recherche/"
+
+    def resultat(self, titre: str) -> Locator:
+        return self.page.get_by_role("main").get_by_role("link", name=titre, exact=True)
+
+    def ouvrir_resultat(self, titre: str) -> None:
+        self.resultat(titre).click()
+
+
+class PageAdmin(PageBase):
+    chemin = "/admin/"
+
+    def ouvrir_modele(self, libelle: str) -> None:
+        self.page.get_by_role("link", name=libelle, exact=True).click()
+
+    @property
+    def lignes_du_tableau(self) -> Locator:
+        return self.page.locator("#result_list tbody tr")
+
+
+def verifier_sur_la_page(page: Page, titre: str) -> None:
+    """The page's main heading reads `titre`."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(titre)
