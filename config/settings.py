@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "comptes",
     "territoires",
     "contrats",
+    "gouvernance",
+    "programmation",
     "publication",
 ]
 
@@ -136,3 +138,11 @@ STORAGES = {
 }
 
 CONTRATS_DATA_DIR = BASE_DIR / "data" / "contrats"
+
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files are never served as static media: a view checks who may read them.
+MEDIA_URL = "/fichiers-inaccessibles/"
+TAILLE_MAX_PIECE_JOINTE = 5 * 1024 * 1024
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Contrat de ville <ne-pas-repondre@contrat-de-ville.test>")

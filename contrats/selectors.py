@@ -11,6 +11,7 @@ from contrats.models import (
     Contrat,
     Domaine,
     FicheAction,
+    Habilitation,
     Instance,
     LignePlan,
     ObjectifOperationnel,
@@ -169,3 +170,35 @@ def instances(contrat: Contrat) -> QuerySet[Instance]:
 
 def articulations(contrat: Contrat) -> QuerySet[Articulation]:
     return contrat.articulations.prefetch_related("mesures__dispositifs")
+
+
+@dataclass(frozen=True)
+class Droits:
+    """The roles one person holds in one contract, and for which organisations."""
+
+    roles: frozenset[str]
+    organisations: dict[str, frozenset[int]]
+
+    def a(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def organisations_pour(self, role: str) -> frozenset[int]:
+        return self.organisations.get(role, frozenset())
+
+
+def droits(utilisateur, contrat: Contrat) -> Droits:
+    if not getattr(utilisateur, "is_authenticated", False):
+        return Droits(frozenset(), {})
+    habilitations = list(
+        Habilitation.objects.filter(utilisateur=utilisateur, contrat=contrat).values_list(
+            "role", "organisation_id"
+        )
+    )
+    organisations: dict[str, set[int]] = {}
+    for role, organisation in habilitations:
+        if organisation is not None:
+            organisations.setdefault(role, set()).add(organisation)
+    return Droits(
+        frozenset(role for role, _ in habilitations),
+        {role: frozenset(ids) for role, ids in organisations.items()},
+    )

@@ -1,0 +1,23 @@
+class ErreurProgrammation(Exception):
+    """A refused operation; its message is French and shown to the user as is."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+class DroitInsuffisant(ErreurProgrammation):
+    pass
+
+
+class TransitionInterdite(ErreurProgrammation):
+    pass
+
+
+class ConflitDeModification(ErreurProgrammation):
+    pass
+
+
+class DonneesInvalides(ErreurProgrammation):
+    pass

@@ -1,0 +1,123 @@
+"""Instruction by each financeur: avis, proposed then granted amounts, without lost updates."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from comptes.models import Utilisateur
+from historique.services import differences, enregistrer_evenement
+from programmation.models import Financement, Statut
+from programmation.permissions import peut_donner_avis
+from programmation.services.erreurs import (
+    ConflitDeModification,
+    DonneesInvalides,
+    DroitInsuffisant,
+    TransitionInterdite,
+)
+
+
+def _verrouiller(financement: Financement, acteur: Utilisateur, version: int) -> Financement:
+    courant = (
+        Financement.objects.select_for_update()
+        .select_related("dossier__appel__contrat", "financeur", "avis_par")
+        .get(pk=financement.pk)
+    )
+    if not peut_donner_avis(acteur, courant):
+        raise DroitInsuffisant(f"Seul {courant.financeur.nom} peut instruire ce financement.")
+    if courant.version != version:
+        auteur = courant.avis_par or "un autre agent"
+        raise ConflitDeModification(
+            f"{auteur} a modifié ce financement pendant votre saisie. Rechargez la page pour "
+            "voir son avis : le vôtre n'a pas été enregistré."
+        )
+    return courant
+
+
+def donner_avis(
+    *,
+    financement: Financement,
+    acteur: Utilisateur,
+    avis: str,
+    montant_propose: Decimal | None,
+    commentaire: str,
+    version: int,
+) -> Financement:
+    with transaction.atomic():
+        courant = _verrouiller(financement, acteur, version)
+        if courant.dossier.statut != Statut.EN_INSTRUCTION:
+            raise TransitionInterdite(
+                "Les avis se donnent pendant l'instruction ; ce dossier est au statut "
+                f"« {courant.dossier.get_statut_display()} »."
+            )
+        _verifier_avis(avis, montant_propose, courant)
+        avant = _etat(courant)
+        courant.avis = avis
+        courant.montant_propose = (
+            Decimal(0) if avis == Financement.Avis.DEFAVORABLE else montant_propose
+        )
+        courant.commentaire = commentaire
+        courant.avis_par = acteur
+        courant.avis_le = timezone.now()
+        courant.version = F("version") + 1
+        courant.save()
+        courant.refresh_from_db()
+        enregistrer_evenement(
+            acteur=acteur,
+            objet=courant.dossier,
+            action="financement.avis",
+            changements={"financeur": courant.financeur.nom, **differences(avant, _etat(courant))},
+            motif=commentaire,
+        )
+    return courant
+
+
+def _verifier_avis(avis: str, montant: Decimal | None, financement: Financement) -> None:
+    if avis not in Financement.Avis.values or avis == Financement.Avis.EN_ATTENTE:
+        raise DonneesInvalides("Choisissez un avis : favorable, avec réserves ou défavorable.")
+    if avis == Financement.Avis.DEFAVORABLE:
+        return
+    if montant is None or montant <= 0:
+        raise DonneesInvalides("Un avis favorable propose un montant supérieur à 0 €.")
+    if montant > financement.montant_demande:
+        raise DonneesInvalides(
+            f"Le montant proposé ({montant} €) dépasse le montant demandé "
+            f"({financement.montant_demande} €)."
+        )
+
+
+def _etat(financement: Financement) -> dict[str, str]:
+    return {
+        "avis": financement.avis,
+        "montant_propose": str(financement.montant_propose),
+        "montant_accorde": str(financement.montant_accorde),
+    }
+
+
+def fixer_montant_accorde(
+    *, financement: Financement, acteur: Utilisateur, montant: Decimal, version: int
+) -> Financement:
+    """A financeur's own decision may grant less than the COPIL's proposal, before conventions."""
+    with transaction.atomic():
+        courant = _verrouiller(financement, acteur, version)
+        if courant.dossier.statut != Statut.VALIDE:
+            raise TransitionInterdite(
+                "Le montant accordé se fixe après validation et avant les conventions."
+            )
+        if montant < 0 or montant > courant.montant_demande:
+            raise DonneesInvalides(
+                f"Le montant accordé doit être compris entre 0 € et {courant.montant_demande} €."
+            )
+        avant = _etat(courant)
+        courant.montant_accorde = montant
+        courant.version = F("version") + 1
+        courant.save(update_fields=["montant_accorde", "version"])
+        courant.refresh_from_db()
+        enregistrer_evenement(
+            acteur=acteur,
+            objet=courant.dossier,
+            action="financement.accord",
+            changements={"financeur": courant.financeur.nom, **differences(avant, _etat(courant))},
+        )
+    return courant

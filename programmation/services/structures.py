@@ -1,0 +1,96 @@
+"""A porteur registers and keeps up to date the structure it acts for."""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from comptes.models import Role, Utilisateur
+from contrats.models import Contrat, Organisation
+from contrats.selectors import droits
+from contrats.services import attribuer_habilitation
+from historique.services import differences, enregistrer_evenement
+from programmation.models import Structure
+from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant
+
+TYPES_ORGANISATION = {
+    Structure.Type.ASSOCIATION: Organisation.Type.ASSOCIATION,
+    Structure.Type.SERVICE_MUNICIPAL: Organisation.Type.COMMUNE,
+    Structure.Type.BAILLEUR: Organisation.Type.BAILLEUR,
+    Structure.Type.ETABLISSEMENT_PUBLIC: Organisation.Type.OPERATEUR_PUBLIC,
+    Structure.Type.ENTREPRISE: Organisation.Type.AUTRE,
+}
+CHAMPS = (
+    "type",
+    "siret",
+    "rna",
+    "adresse",
+    "code_postal",
+    "commune",
+    "representant_nom",
+    "representant_qualite",
+    "salaries",
+    "benevoles",
+)
+
+
+def creer_structure(
+    *, contrat: Contrat, nom: str, valeurs: dict[str, Any], acteur: Utilisateur
+) -> Structure:
+    """Register the structure a porteur acts for; a newcomer becomes its porteur."""
+    existantes = droits(acteur, contrat).organisations_pour(Role.PORTEUR)
+    with transaction.atomic():
+        if existantes:
+            organisation = Organisation.objects.select_for_update().get(pk=min(existantes))
+            if Structure.objects.filter(organisation=organisation).exists():
+                raise DonneesInvalides("Votre structure est déjà enregistrée : modifiez-la.")
+            organisation.nom = nom
+            organisation.type = TYPES_ORGANISATION[valeurs["type"]]
+            organisation.save(update_fields=["nom", "type"])
+        else:
+            organisation = Organisation.objects.create(
+                code=_code_libre(nom), nom=nom, type=TYPES_ORGANISATION[valeurs["type"]]
+            )
+            attribuer_habilitation(
+                utilisateur=acteur,
+                contrat=contrat,
+                role=Role.PORTEUR,
+                organisation=organisation,
+                acteur=acteur,
+            )
+        structure = Structure.objects.create(organisation=organisation, **valeurs)
+        enregistrer_evenement(
+            acteur=acteur,
+            objet=structure,
+            action="structure.creation",
+            changements={champ: str(valeurs.get(champ, "")) for champ in CHAMPS},
+        )
+    return structure
+
+
+def _code_libre(nom: str) -> str:
+    base = slugify(nom)[:50] or "structure"
+    code, rang = base, 1
+    while Organisation.objects.filter(code=code).exists():
+        rang += 1
+        code = f"{base}-{rang}"
+    return code
+
+
+def modifier_structure(
+    *, structure: Structure, contrat: Contrat, valeurs: dict[str, Any], acteur: Utilisateur
+) -> Structure:
+    if structure.organisation_id not in droits(acteur, contrat).organisations_pour(Role.PORTEUR):
+        raise DroitInsuffisant("Vous ne pouvez modifier que votre structure.")
+    with transaction.atomic():
+        avant = {champ: str(getattr(structure, champ)) for champ in CHAMPS}
+        for champ, valeur in valeurs.items():
+            setattr(structure, champ, valeur)
+        structure.save()
+        enregistrer_evenement(
+            acteur=acteur,
+            objet=structure,
+            action="structure.modification",
+            changements=differences(avant, {c: str(getattr(structure, c)) for c in CHAMPS}),
+        )
+    return structure
