@@ -145,4 +145,6 @@ MEDIA_URL = "/fichiers-inaccessibles/"
 TAILLE_MAX_PIECE_JOINTE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Contrat de ville <ne-pas-repondre@contrat-de-ville.test>")
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Contrat de ville <ne-pas-repondre@contrat-de-ville.test>"
+)
