@@ -11,6 +11,7 @@ admin.site.index_title = "Données des contrats"
 urlpatterns = [
     path("", contrats_views.accueil, name="accueil"),
     path("contrats/", include("contrats.urls")),
+    path("", include("programmation.urls")),
     path("quartiers/", include("territoires.urls")),
     path("comptes/", include("comptes.urls")),
     path("", include("publication.urls")),

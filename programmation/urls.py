@@ -1,0 +1,7 @@
+"""Programmation routes, split by who uses them (porteurs, pilotage, public)."""
+
+from programmation import urls_pilotage, urls_porteur, urls_public
+
+app_name = "programmation"
+
+urlpatterns = urls_public.urlpatterns + urls_porteur.urlpatterns + urls_pilotage.urlpatterns
