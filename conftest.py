@@ -6,6 +6,7 @@ Browser tests need a live server, hence a flushed database after each of them:
 they reload the contract through `contrat_charge`.
 """
 
+import copy
 import os
 from pathlib import Path
 
@@ -15,11 +16,10 @@ from django.conf import settings
 # Playwright's sync API runs an event loop in the test thread; Django must still
 # accept database calls from it in the live-server tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# An undefined template variable is a bug: render it loudly so page tests catch it.
-os.environ["TEMPLATE_STRING_IF_INVALID"] = "VARIABLE_INDEFINIE[%s]"
 
 DOSSIER_VILLIERS = Path(settings.CONTRATS_DATA_DIR) / "villiers-sur-marne-2015-2020"
 SLUG_VILLIERS = "villiers-sur-marne-2015-2020"
+MARQUEUR_VARIABLE_INDEFINIE = "VARIABLE_INDEFINIE"
 AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -54,6 +54,17 @@ def contrat_charge(db):
 
     _charger_villiers()
     return Contrat.objects.get(slug=SLUG_VILLIERS)
+
+
+@pytest.fixture(autouse=True)
+def _variables_indefinies_visibles(settings) -> None:
+    """An undefined template variable is a bug: render it loudly so page tests catch it.
+
+    Assigning TEMPLATES (not mutating it) makes Django rebuild its template engines.
+    """
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["OPTIONS"]["string_if_invalid"] = f"{MARQUEUR_VARIABLE_INDEFINIE}[%s]"
+    settings.TEMPLATES = templates
 
 
 @pytest.fixture(scope="session")

@@ -88,12 +88,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            # An undefined variable is a bug: make it visible instead of an empty string.
-            "string_if_invalid": env_str("TEMPLATE_STRING_IF_INVALID", ""),
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
 
 WSGI_APPLICATION = "config.wsgi.application"
 

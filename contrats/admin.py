@@ -20,8 +20,34 @@ def contrats_pilotes(request: HttpRequest) -> QuerySet[m.Contrat]:
     )
 
 
+# How each contract-owned model reaches its contract (Django lookup path).
+CHEMINS_VERS_LE_CONTRAT = {
+    m.Contrat: "pk",
+    m.Pilier: "contrat",
+    m.Domaine: "pilier__contrat",
+    m.ObjectifOperationnel: "domaine__pilier__contrat",
+    m.SectionEngagements: "contrat",
+    m.Engagement: "section__contrat",
+    m.LignePlan: "contrat",
+    m.Articulation: "contrat",
+    m.Dispositif: "contrat",
+}
+
+
+def limiter_aux_contrats_pilotes(modele, queryset, request):
+    """Choices of a related field restricted to the contracts the user pilots."""
+    chemin = CHEMINS_VERS_LE_CONTRAT.get(modele)
+    if chemin is None or request.user.is_superuser:
+        return queryset
+    return queryset.filter(**{f"{chemin}__in": contrats_pilotes(request)})
+
+
 class ParContratAdmin(HistoriseMixin, admin.ModelAdmin):
-    """Rows reachable from a contract through `chemin_contrat` (Django lookup path)."""
+    """Rows reachable from a contract through `chemin_contrat` (Django lookup path).
+
+    Related choices (domain of an objective, pillar of a line…) are restricted the
+    same way, so a pilote cannot attach data to a contract they do not pilot.
+    """
 
     chemin_contrat = "contrat"
 
@@ -32,9 +58,18 @@ class ParContratAdmin(HistoriseMixin, admin.ModelAdmin):
         return queryset.filter(**{f"{self.chemin_contrat}__in": contrats_pilotes(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "contrat":
-            kwargs["queryset"] = contrats_pilotes(request)
+        modele = db_field.related_model
+        kwargs["queryset"] = limiter_aux_contrats_pilotes(
+            modele, kwargs.get("queryset", modele._default_manager.all()), request
+        )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        modele = db_field.related_model
+        kwargs["queryset"] = limiter_aux_contrats_pilotes(
+            modele, kwargs.get("queryset", modele._default_manager.all()), request
+        )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class JalonInline(admin.TabularInline):

@@ -325,7 +325,7 @@ class Engagement(models.Model):
         SectionEngagements, on_delete=models.CASCADE, related_name="engagements"
     )
     ordre = models.PositiveSmallIntegerField("ordre")
-    rubrique = models.CharField("rubrique", max_length=300, blank=True)
+    rubrique = models.TextField("rubrique", blank=True)
     texte = models.TextField("texte")
 
     class Meta:

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 
@@ -24,6 +24,13 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+
+
+@api.exception_handler(Http404)
+def introuvable(request: HttpRequest, exc: Http404):
+    return api.create_response(
+        request, {"detail": "Ressource introuvable : vérifiez l'adresse."}, status=404
+    )
 
 
 class CommuneOut(Schema):

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 
 from contrats import models as m
-from contrats.chargement.lecture import DonneesContrat
+from contrats.chargement.lecture import DonneesContrat, ErreurChargement
 from territoires.models import Commune, Indicateur, Observation, QuartierPrioritaire, Secteur
 
 
@@ -40,12 +40,15 @@ class Bilan:
 class Synchroniseur:
     def __init__(self) -> None:
         self.bilan = Bilan()
+        self.crees: set[tuple[type[models.Model], int]] = set()
 
     def upsert(self, modele: type[models.Model], cle: dict[str, Any], **valeurs: Any) -> Any:
         objet = modele.objects.filter(**cle).first()
         if objet is None:
             self.bilan.compter(self.bilan.crees, modele)
-            return modele.objects.create(**cle, **valeurs)
+            objet = modele.objects.create(**cle, **valeurs)
+            self.crees.add((modele, objet.pk))
+            return objet
         changes = {k: v for k, v in valeurs.items() if getattr(objet, k) != v}
         if changes:
             for nom, valeur in changes.items():
@@ -53,6 +56,36 @@ class Synchroniseur:
             objet.save(update_fields=list(changes))
             self.bilan.compter(self.bilan.modifies, modele)
         return objet
+
+    def upsert_partage(
+        self,
+        modele: type[models.Model],
+        cle: dict[str, Any],
+        *,
+        autres_usages: models.QuerySet,
+        ou: tuple[str, str],
+        a_la_creation: dict[str, Any] | None = None,
+        **valeurs: Any,
+    ) -> Any:
+        """Upsert a row shared between contracts (organisation, indicator).
+
+        Another contract's data must not change under its feet: a shared row that
+        another contract uses may only be reused as it is.
+        """
+        objet = modele.objects.filter(**cle).first()
+        if objet is None:
+            return self.upsert(modele, cle, **valeurs, **(a_la_creation or {}))
+        differents = [k for k, v in valeurs.items() if getattr(objet, k) != v]
+        if differents and autres_usages.exists():
+            fichier, entree = ou
+            raise ErreurChargement(
+                fichier,
+                entree,
+                differents[0],
+                f"« {getattr(objet, differents[0])} » dans un autre contrat qui utilise déjà "
+                "ce code : reprenez la même valeur ou choisissez un autre code",
+            )
+        return self.upsert(modele, cle, **valeurs)
 
     def enfants(
         self,
@@ -68,12 +101,54 @@ class Synchroniseur:
         obsoletes.delete()
         return objets
 
+    def liste_ordonnee(
+        self,
+        modele: type[models.Model],
+        parent: dict[str, Any],
+        identite: str,
+        lignes: list[dict[str, Any]],
+    ) -> list[Any]:
+        """Sync an ordered list whose rows have no key of their own (engagements, actions).
+
+        A row keeps its database identity when its text is unchanged, wherever it moved;
+        an edited row keeps the identity of the row at its position. So removing one
+        engagement does not shift the yearly follow-ups of the next ones.
+        """
+        existants = list(modele.objects.filter(**parent))
+        par_identite = {getattr(o, identite): o for o in existants}
+        retenus: list[Any | None] = [par_identite.pop(ligne[identite], None) for ligne in lignes]
+        pris = {o.pk for o in retenus if o is not None}
+        par_ordre = {o.ordre: o for o in existants if o.pk not in pris}
+        for i, ligne in enumerate(lignes):
+            if retenus[i] is None and ligne["ordre"] in par_ordre:
+                retenus[i] = par_ordre.pop(ligne["ordre"])
+        gardes = {o.pk for o in retenus if o is not None}
+        obsoletes = modele.objects.filter(**parent).exclude(pk__in=gardes)
+        self.bilan.compter(self.bilan.supprimes, modele, obsoletes.count())
+        obsoletes.delete()
+        # Moved rows first step aside, so that (parent, ordre) stays unique at every write.
+        deplaces = [
+            o for o, ligne in zip(retenus, lignes, strict=True) if o and o.ordre != ligne["ordre"]
+        ]
+        modele.objects.filter(pk__in=[o.pk for o in deplaces]).update(
+            ordre=models.F("ordre") + 10000
+        )
+        for o in deplaces:
+            o.ordre += 10000
+        objets = []
+        for existant, ligne in zip(retenus, lignes, strict=True):
+            cle = {"pk": existant.pk} if existant else {**parent, "ordre": ligne["ordre"]}
+            valeurs = {k: v for k, v in ligne.items() if existant or k != "ordre"}
+            objets.append(self.upsert(modele, cle, **valeurs))
+        return objets
+
     def lier(self, objet: models.Model, relation: str, cibles: Iterable[models.Model]) -> None:
         manager = getattr(objet, relation)
         voulus = {c.pk for c in cibles}
         if set(manager.values_list("pk", flat=True)) != voulus:
             manager.set(voulus)
-            self.bilan.compter(self.bilan.modifies, type(objet))
+            if (type(objet), objet.pk) not in self.crees:
+                self.bilan.compter(self.bilan.modifies, type(objet))
 
 
 def ecrire(d: DonneesContrat) -> tuple[m.Contrat, Bilan]:
@@ -155,15 +230,18 @@ def _ecrire_diagnostic(s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat) 
     quartier = contrat.quartiers.order_by("slug").first()
     gardees: list[int] = []
     for ordre, ind in enumerate(diag.indicateurs, 1):
-        indicateur = s.upsert(
+        indicateur = s.upsert_partage(
             Indicateur,
             {"code": ind.code},
+            autres_usages=Observation.objects.filter(indicateur__code=ind.code)
+            .exclude(commune__in=contrat.communes.all())
+            .exclude(quartier__in=contrat.quartiers.all()),
+            ou=("diagnostic.yaml", f"indicateurs[{ordre}] (« {ind.code} »)"),
+            a_la_creation={"ordre": ordre},
             rubrique=ind.rubrique,
             libelle=ind.libelle,
             unite=ind.unite,
             graphique=ind.graphique,
-            ordre=ordre,
-            source=diag.source,
         )
         cases = [
             ("commune", commune, ind.observations.ville),
@@ -255,10 +333,10 @@ def _ecrire_plan(
             "objectifs_operationnels",
             [objectifs[n] for n in donnees.objectifs_operationnels],
         )
-        s.enfants(
+        s.liste_ordonnee(
             m.FicheAction,
             {"ligne": ligne},
-            "ordre",
+            "intitule",
             [{"ordre": i, **a.model_dump()} for i, a in enumerate(donnees.actions, 1)],
         )
 
@@ -267,8 +345,17 @@ def _ecrire_signataires(
     s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat
 ) -> dict[str, m.Organisation]:
     organisations = {
-        o.code: s.upsert(m.Organisation, {"code": o.code}, nom=o.nom, type=o.type)
-        for o in d.signataires.organisations
+        o.code: s.upsert_partage(
+            m.Organisation,
+            {"code": o.code},
+            autres_usages=m.Signataire.objects.filter(organisation__code=o.code).exclude(
+                contrat=contrat
+            ),
+            ou=("signataires.yaml", f"organisations[{i}] (« {o.code} »)"),
+            nom=o.nom,
+            type=o.type,
+        )
+        for i, o in enumerate(d.signataires.organisations, 1)
     }
     s.enfants(
         m.Signataire,
@@ -294,10 +381,10 @@ def _ecrire_signataires(
     )
     for section, sec in zip(sections, d.signataires.sections_engagements, strict=True):
         s.lier(section, "organisations", [organisations[c] for c in sec.organisations])
-        s.enfants(
+        s.liste_ordonnee(
             m.Engagement,
             {"section": section},
-            "ordre",
+            "texte",
             [{"ordre": i, **e.model_dump()} for i, e in enumerate(sec.engagements, 1)],
         )
     return organisations

@@ -109,7 +109,10 @@ def _lire_yaml(chemin: Path) -> Any:
 
 def _message(erreur: dict[str, Any]) -> str:
     if erreur["type"] == "literal_error":
-        return f"valeur non autorisée {erreur['input']!r} (attendu : {erreur['ctx']['expected']})"
+        attendu = erreur["ctx"]["expected"].replace(" or ", " ou ")
+        return f"valeur non autorisée {erreur['input']!r} (attendu : {attendu})"
+    if erreur["type"] == "string_too_long":
+        return f"texte trop long ({erreur['ctx']['max_length']} caractères au maximum)"
     return MESSAGES.get(erreur["type"], erreur["msg"])
 
 

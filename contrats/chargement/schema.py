@@ -23,8 +23,8 @@ class Entree(BaseModel):
 
 
 class ContratDonnees(Entree):
-    slug: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
-    titre: str = TexteNonVide
+    slug: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=120)
+    titre: str = Field(min_length=1, max_length=250)
     generation: Literal["2015-2020", "prolongation-2022", "prolongation-2023", "2024-2030"]
     date_debut: date
     date_fin: date
@@ -35,21 +35,21 @@ class ContratDonnees(Entree):
 
 class CommuneDonnees(Entree):
     code_insee: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$")
-    nom: str = TexteNonVide
-    departement: str = TexteNonVide
+    nom: str = Field(min_length=1, max_length=150)
+    departement: str = Field(min_length=1, max_length=100)
 
 
 class SecteurDonnees(Entree):
-    nom: str = TexteNonVide
+    nom: str = Field(min_length=1, max_length=200)
     adresses: list[str] = []
 
 
 class QuartierDonnees(Entree):
-    slug: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
+    slug: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=120)
     code: str | None = None
-    nom: str = TexteNonVide
+    nom: str = Field(min_length=1, max_length=200)
     communes: list[str] = Field(min_length=1)
-    decret: str = TexteNonVide
+    decret: str = Field(min_length=1, max_length=200)
     description_perimetre: TexteFacultatif = ""
     secteurs: list[SecteurDonnees] = []
 
@@ -60,15 +60,15 @@ class JalonDonnees(Entree):
     nature: Literal[
         "signature", "appel_a_projets", "instance", "evaluation", "reglementaire", "echeance"
     ]
-    libelle: str = TexteNonVide
+    libelle: str = Field(min_length=1, max_length=300)
     date_fin: date | None = None
-    reference: TexteFacultatif = ""
+    reference: Annotated[TexteFacultatif, Field(max_length=200)] = ""
 
 
 class RegleDonnees(Entree):
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-_]+$")
-    article: str = TexteNonVide
-    objet: str = TexteNonVide
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-_]+$", max_length=60)
+    article: str = Field(min_length=1, max_length=40)
+    objet: str = Field(min_length=1, max_length=250)
     procedure: Literal["avenant", "echange_de_lettres"]
     accord_requis: list[str] = Field(min_length=1)
     texte: str = TexteNonVide
@@ -87,7 +87,7 @@ class FichierContrat(Entree):
 
 class CaseDonnees(Entree):
     valeur: Decimal | None = None
-    texte: str = TexteNonVide
+    texte: str = Field(min_length=1, max_length=300)
 
 
 class ObservationsDonnees(Entree):
@@ -96,10 +96,10 @@ class ObservationsDonnees(Entree):
 
 
 class IndicateurDonnees(Entree):
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
-    rubrique: str = TexteNonVide
-    libelle: str = TexteNonVide
-    unite: str = TexteNonVide
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=80)
+    rubrique: str = Field(min_length=1, max_length=100)
+    libelle: str = Field(min_length=1, max_length=250)
+    unite: str = Field(min_length=1, max_length=40)
     graphique: bool = False
     observations: ObservationsDonnees
 
@@ -115,21 +115,21 @@ class FichierDiagnostic(Entree):
 
 class AxeDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+$")
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
-    intitule: str = TexteNonVide
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=60)
+    intitule: str = Field(min_length=1, max_length=250)
     description: TexteFacultatif = ""
     objectif_operationnel: TexteFacultatif = ""
 
 
 class ObjectifDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+\.\d+$")
-    intitule: str = TexteNonVide
+    intitule: str = Field(min_length=1, max_length=300)
     description: TexteFacultatif = ""
 
 
 class DomaineDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+$")
-    intitule: str = TexteNonVide
+    intitule: str = Field(min_length=1, max_length=250)
     description: TexteFacultatif = ""
     orientations: list[str] = []
     objectifs: list[ObjectifDonnees] = Field(min_length=1)
@@ -137,8 +137,8 @@ class DomaineDonnees(Entree):
 
 class PilierDonnees(Entree):
     numero: str = Field(pattern=r"^\d+$")
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
-    intitule: str = TexteNonVide
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=60)
+    intitule: str = Field(min_length=1, max_length=250)
     description: TexteFacultatif = ""
     domaines: list[DomaineDonnees] = Field(min_length=1)
 
@@ -152,8 +152,8 @@ class FichierCadre(Entree):
 
 
 class ActionDonnees(Entree):
-    intitule: str = TexteNonVide
-    groupe: TexteFacultatif = ""
+    intitule: str = Field(min_length=1, max_length=300)
+    groupe: Annotated[TexteFacultatif, Field(max_length=150)] = ""
     fiche_page: int | None = Field(default=None, ge=1)
 
 
@@ -175,8 +175,8 @@ class FichierPlan(Entree):
 
 
 class OrganisationDonnees(Entree):
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
-    nom: str = TexteNonVide
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=60)
+    nom: str = Field(min_length=1, max_length=250)
     type: Literal[
         "etat",
         "commune",
@@ -192,8 +192,8 @@ class OrganisationDonnees(Entree):
 
 class SignataireDonnees(Entree):
     organisation: str = TexteNonVide
-    representant: str = TexteNonVide
-    qualite: TexteFacultatif = ""
+    representant: str = Field(min_length=1, max_length=250)
+    qualite: Annotated[TexteFacultatif, Field(max_length=250)] = ""
     role: Literal["partie", "partenaire"]
 
 
@@ -204,7 +204,7 @@ class EngagementDonnees(Entree):
 
 class SectionDonnees(Entree):
     numero: str = Field(pattern=r"^\d+\.\d+$")
-    titre: str = TexteNonVide
+    titre: str = Field(min_length=1, max_length=250)
     organisations: list[str] = Field(min_length=1)
     introduction: TexteFacultatif = ""
     engagements: list[EngagementDonnees] = Field(min_length=1)
@@ -220,8 +220,8 @@ class FichierSignataires(Entree):
 
 
 class InstanceDonnees(Entree):
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
-    nom: str = TexteNonVide
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=80)
+    nom: str = Field(min_length=1, max_length=250)
     nature: Literal[
         "copil_politique",
         "copil_technique",
@@ -230,7 +230,7 @@ class InstanceDonnees(Entree):
         "conseil_citoyen",
         "equipe_projet",
     ]
-    reference: TexteFacultatif = ""
+    reference: Annotated[TexteFacultatif, Field(max_length=200)] = ""
     presidence: TexteFacultatif = ""
     composition: list[str] = []
     organisations: list[str] = []
@@ -239,29 +239,29 @@ class InstanceDonnees(Entree):
 
 
 class PlateformeDonnees(Entree):
-    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$")
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=80)
     lettre: str = Field(min_length=1, max_length=2)
-    nom: str = TexteNonVide
-    theme: str = TexteNonVide
+    nom: str = Field(min_length=1, max_length=250)
+    theme: str = Field(min_length=1, max_length=250)
     description: TexteFacultatif = ""
     animation: TexteFacultatif = ""
     participants: list[str] = []
 
 
 class DispositifDonnees(Entree):
-    sigle: str = TexteNonVide
-    nom: str = TexteNonVide
+    sigle: str = Field(min_length=1, max_length=40)
+    nom: str = Field(min_length=1, max_length=250)
     description: TexteFacultatif = ""
 
 
 class MesureDonnees(Entree):
-    texte: str = TexteNonVide
+    texte: str = Field(min_length=1, max_length=300)
     dispositifs: list[str] = []
 
 
 class ArticulationDonnees(Entree):
     lettre: str = Field(min_length=1, max_length=2)
-    porteur: str = TexteNonVide
+    porteur: str = Field(min_length=1, max_length=250)
     mesures: list[MesureDonnees] = []
 
 

@@ -11,12 +11,13 @@ class UtilisateurFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Utilisateur
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"personne{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@exemple.test")
     first_name = "Alex"
     last_name = factory.Sequence(lambda n: f"Dupont{n}")
-    password = factory.PostGenerationMethodCall("set_password", "mot-de-passe-test")
+    password = factory.django.Password("mot-de-passe-test")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -40,6 +41,7 @@ class CommuneFactory(factory.django.DjangoModelFactory):
 class QuartierFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = QuartierPrioritaire
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"quartier-{n}")
     nom = factory.Sequence(lambda n: f"Quartier {n}")
@@ -54,6 +56,7 @@ class QuartierFactory(factory.django.DjangoModelFactory):
 class ContratFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = m.Contrat
+        skip_postgeneration_save = True
 
     slug = factory.Sequence(lambda n: f"contrat-{n}")
     titre = factory.Sequence(lambda n: f"Contrat de ville n° {n}")

@@ -1,0 +1,88 @@
+"""Logging in and out with the demo accounts, and the "Mon compte" page."""
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.urls import reverse
+
+from comptes.models import Utilisateur
+from contrats.demo import COMPTES_DEMO, MOT_DE_PASSE_DEMO
+from contrats.models import Organisation
+from contrats.tests.test_pages import html_de
+
+CONNEXION = reverse("comptes:connexion")
+DECONNEXION = reverse("comptes:deconnexion")
+MON_COMPTE = reverse("comptes:mon_compte")
+TITRE_VILLIERS = "Contrat de ville de Villiers-sur-Marne 2015-2020"
+
+
+def utilisateur_connecte(client) -> int | None:
+    identifiant = client.session.get(SESSION_KEY)
+    return int(identifiant) if identifiant is not None else None
+
+
+def test_login_page_answers_in_french(client, db):
+    html = html_de(client.get(CONNEXION))
+    assert "Se connecter" in html
+    assert "Identifiant" in html
+    assert "Mot de passe" in html
+
+
+@pytest.mark.parametrize("identifiant", [compte.identifiant for compte in COMPTES_DEMO])
+def test_each_demo_account_logs_in_and_is_redirected(client, db, identifiant):
+    reponse = client.post(CONNEXION, {"username": identifiant, "password": MOT_DE_PASSE_DEMO})
+    assert reponse.status_code == 302
+    assert reponse.url == reverse("accueil")
+    assert utilisateur_connecte(client) == Utilisateur.objects.get(username=identifiant).pk
+
+
+def test_login_redirects_to_the_requested_page(client, db):
+    reponse = client.post(
+        CONNEXION, {"username": "membre", "password": MOT_DE_PASSE_DEMO, "next": MON_COMPTE}
+    )
+    assert reponse.status_code == 302
+    assert reponse.url == MON_COMPTE
+
+
+def test_wrong_password_shows_a_french_error_and_keeps_the_visitor_anonymous(client, db):
+    reponse = client.post(CONNEXION, {"username": "pilote", "password": "pas-le-bon"})
+    html = html_de(reponse)
+    assert "Identifiant ou mot de passe incorrect" in html
+    assert utilisateur_connecte(client) is None
+    assert not reponse.wsgi_request.user.is_authenticated
+
+
+def test_my_account_requires_login(client, db):
+    reponse = client.get(MON_COMPTE)
+    assert reponse.status_code == 302
+    assert reponse.url == f"{CONNEXION}?next={MON_COMPTE}"
+
+
+def test_my_account_shows_the_financeur_role_and_organisation(client, db):
+    client.force_login(Utilisateur.objects.get(username="financeur"))
+    html = html_de(client.get(MON_COMPTE))
+    caf = Organisation.objects.get(code="caf")
+    assert f"Financeur pour {caf.nom}" in html
+    assert TITRE_VILLIERS in html
+    assert "Administration des données du contrat" not in html
+
+
+def test_my_account_shows_the_pilote_role_and_a_link_to_the_admin(client, db):
+    client.force_login(Utilisateur.objects.get(username="pilote"))
+    html = html_de(client.get(MON_COMPTE))
+    assert "Pilote (équipe projet de la ville)" in html
+    assert reverse("admin:index") in html
+
+
+def test_logout_refuses_get(client, db):
+    client.force_login(Utilisateur.objects.get(username="membre"))
+    assert client.get(DECONNEXION).status_code == 405
+    assert utilisateur_connecte(client) is not None
+
+
+def test_logout_by_post_ends_the_session(client, db):
+    client.force_login(Utilisateur.objects.get(username="membre"))
+    reponse = client.post(DECONNEXION)
+    assert reponse.status_code == 302
+    assert reponse.url == reverse("accueil")
+    assert utilisateur_connecte(client) is None
+    assert client.get(MON_COMPTE).status_code == 302
