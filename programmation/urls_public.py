@@ -1,3 +1,20 @@
-from django.urls import path  # noqa: F401
+"""Public pages: the calls for projects of a contract and the plan d'actions of each year."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from programmation.views import public
+
+urlpatterns: list = [
+    path("contrats/<slug:slug>/appels/", public.appels, name="appels"),
+    path("contrats/<slug:slug>/appels/<int:annee>/", public.appel, name="appel"),
+    path(
+        "contrats/<slug:slug>/appels/<int:annee>/plan-actions/",
+        public.plan_annuel,
+        name="plan_annuel",
+    ),
+    path(
+        "contrats/<slug:slug>/appels/<int:annee>/plan-actions.<str:format>",
+        public.plan_annuel_export,
+        name="plan_annuel_export",
+    ),
+]

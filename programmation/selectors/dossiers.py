@@ -1,0 +1,382 @@
+"""Reads behind the porteur's pages and the dossier page, prepared for templates."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from comptes.models import Role
+from contrats.models import Contrat, ObjectifOperationnel, Organisation
+from contrats.selectors import Droits, cle_numero
+from historique.selectors import historique_de
+from programmation.etats import Transition, transitions_depuis
+from programmation.models import (
+    AppelAProjets,
+    Beneficiaires,
+    Dossier,
+    Financement,
+    LigneBudget,
+    PieceJointe,
+    Statut,
+    Structure,
+    VersionDossier,
+)
+from programmation.permissions import est_porteur_du_dossier
+from programmation.services.dossiers import erreurs_de_completude
+from programmation.templatetags.montants import format_euros
+
+# DSFR badge modifier per statut: grey while nothing is decided, colours once it is.
+BADGES = {
+    Statut.BROUILLON: "",
+    Statut.DEPOSE: "fr-badge--info",
+    Statut.RECEVABLE: "fr-badge--info",
+    Statut.EN_INSTRUCTION: "fr-badge--info",
+    Statut.PROPOSE: "fr-badge--new",
+    Statut.VALIDE: "fr-badge--success",
+    Statut.CONVENTIONNE: "fr-badge--success",
+    Statut.SOLDE: "fr-badge--success",
+    Statut.IRRECEVABLE: "fr-badge--error",
+    Statut.REFUSE: "fr-badge--error",
+    Statut.AJOURNE: "fr-badge--warning",
+    Statut.RETIRE: "",
+}
+
+LIBELLES_TRANSITIONS_PASSEES = {
+    "deposer": "Dépôt du dossier",
+    "retirer": "Retrait du dossier par le porteur",
+    "declarer_recevable": "Déclaré recevable",
+    "declarer_irrecevable": "Déclaré irrecevable",
+    "mettre_en_instruction": "Mise en instruction",
+    "proposer": "Proposition au comité de pilotage",
+    "valider": "Validation par le comité de pilotage",
+    "refuser": "Refus par le comité de pilotage",
+    "ajourner": "Ajournement par le comité de pilotage",
+    "conventionner": "Établissement des conventions",
+    "solder": "Solde du dossier",
+}
+LIBELLES_ACTIONS = {
+    "dossier.creation": "Création du dossier",
+    "dossier.modification": "Modification de l'action",
+    "dossier.beneficiaires": "Mise à jour du public visé",
+    "dossier.budget": "Mise à jour du budget prévisionnel",
+    "dossier.piece_ajoutee": "Ajout d'une pièce jointe",
+    "dossier.piece_supprimee": "Suppression d'une pièce jointe",
+    "financement.avis": "Avis d'un financeur",
+    "financement.accord": "Montant accordé par un financeur",
+    "convention.paiement": "Paiement enregistré",
+    **{f"dossier.{nom}": libelle for nom, libelle in LIBELLES_TRANSITIONS_PASSEES.items()},
+}
+
+
+def libelle_statut(valeur: str | None) -> str:
+    if not valeur:
+        return ""
+    try:
+        return Statut(valeur).label
+    except ValueError:
+        return valeur
+
+
+# ---------------------------------------------------------------- porteur's own data
+
+
+def organisation_du_porteur(droits_porteur: Droits) -> int | None:
+    """The organisation a porteur acts for in a contract (one habilitation per role)."""
+    organisations = droits_porteur.organisations_pour(Role.PORTEUR)
+    return min(organisations) if organisations else None
+
+
+def structure_du_porteur(droits_porteur: Droits) -> Structure | None:
+    organisation = organisation_du_porteur(droits_porteur)
+    if organisation is None:
+        return None
+    return (
+        Structure.objects.select_related("organisation").filter(organisation=organisation).first()
+    )
+
+
+def nom_organisation(droits_porteur: Droits) -> str:
+    organisation = organisation_du_porteur(droits_porteur)
+    if organisation is None:
+        return ""
+    return Organisation.objects.filter(pk=organisation).values_list("nom", flat=True).first() or ""
+
+
+@dataclass(frozen=True)
+class LigneDossier:
+    dossier: Dossier
+    badge: str
+
+
+def dossiers_du_porteur(contrat: Contrat, droits_porteur: Droits) -> list[LigneDossier]:
+    organisations = droits_porteur.organisations_pour(Role.PORTEUR)
+    dossiers = (
+        Dossier.objects.filter(appel__contrat=contrat, structure__organisation__in=organisations)
+        .select_related("appel", "structure__organisation")
+        .order_by("-appel__annee", "numero")
+    )
+    return [LigneDossier(d, BADGES[d.statut]) for d in dossiers]
+
+
+def appels_ouverts(contrat: Contrat) -> QuerySet[AppelAProjets]:
+    """Published calls whose submission window contains today."""
+    aujourd_hui = timezone.localdate()
+    return contrat.appels.filter(
+        publie=True, date_ouverture__lte=aujourd_hui, date_cloture__gte=aujourd_hui
+    ).order_by("-annee")
+
+
+# ---------------------------------------------------------------- the dossier
+
+
+def dossier_par_pk(pk: int) -> Dossier:
+    return get_object_or_404(
+        Dossier.objects.select_related("appel__contrat", "structure__organisation", "pilier"),
+        pk=pk,
+    )
+
+
+def piece_par_pk(pk: int) -> PieceJointe:
+    return get_object_or_404(
+        PieceJointe.objects.select_related(
+            "dossier__appel__contrat", "dossier__structure__organisation"
+        ),
+        pk=pk,
+    )
+
+
+def dossier_complet(pk: int) -> Dossier:
+    """A dossier with every CERFA section loaded in a fixed number of queries."""
+    return get_object_or_404(
+        Dossier.objects.select_related(
+            "appel__contrat", "structure__organisation", "pilier"
+        ).prefetch_related(
+            Prefetch(
+                "objectifs_operationnels",
+                queryset=ObjectifOperationnel.objects.only("numero", "intitule"),
+            ),
+            "axes",
+            "beneficiaires",
+            Prefetch("lignes_budget", queryset=LigneBudget.objects.select_related("financeur")),
+            Prefetch("pieces", queryset=PieceJointe.objects.select_related("deposee_par")),
+            Prefetch(
+                "financements",
+                queryset=Financement.objects.select_related("financeur", "avis_par"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class LignePublic:
+    tranche: str
+    femmes: int
+    hommes: int
+    total: int
+
+
+@dataclass(frozen=True)
+class TableauPublic:
+    lignes: list[LignePublic]
+    femmes: int
+    hommes: int
+    total: int
+
+
+def tableau_public(beneficiaires: Iterable[Beneficiaires]) -> TableauPublic:
+    """Every age band, zero where nothing is declared, with totals."""
+    par_tranche = {b.tranche: b for b in beneficiaires}
+    lignes = []
+    for tranche in Beneficiaires.Tranche:
+        b = par_tranche.get(tranche.value)
+        femmes, hommes = (b.femmes, b.hommes) if b else (0, 0)
+        lignes.append(LignePublic(tranche.label, femmes, hommes, femmes + hommes))
+    femmes = sum(ligne.femmes for ligne in lignes)
+    hommes = sum(ligne.hommes for ligne in lignes)
+    return TableauPublic(lignes, femmes, hommes, femmes + hommes)
+
+
+@dataclass(frozen=True)
+class BilanBudget:
+    charges: Decimal
+    produits: Decimal
+    ecart: Decimal
+    equilibre: bool
+    libelle: str
+    lignes_charges: list = field(default_factory=list)
+    lignes_produits: list = field(default_factory=list)
+
+
+def bilan_budget(lignes: Iterable) -> BilanBudget:
+    """Totals and balance of budget lines (LigneBudget objects or dicts with sens/montant)."""
+    charges_lignes, produits_lignes = [], []
+    for ligne in lignes:
+        sens = ligne["sens"] if isinstance(ligne, dict) else ligne.sens
+        (charges_lignes if sens == LigneBudget.Sens.CHARGE else produits_lignes).append(ligne)
+
+    def total(groupe) -> Decimal:
+        return sum(
+            (Decimal(g["montant"] if isinstance(g, dict) else g.montant) for g in groupe),
+            Decimal(0),
+        )
+
+    charges, produits = total(charges_lignes), total(produits_lignes)
+    ecart = abs(charges - produits)
+    equilibre = charges == produits and charges > 0
+    if equilibre:
+        libelle = "Budget équilibré"
+    elif charges == produits == 0:
+        libelle = "Budget vide : indiquez les charges et les produits de l'action."
+    else:
+        libelle = f"Budget déséquilibré : écart de {format_euros(ecart)}"
+    return BilanBudget(
+        charges, produits, ecart, equilibre, libelle, charges_lignes, produits_lignes
+    )
+
+
+@dataclass(frozen=True)
+class EntreeHistorique:
+    date: str
+    acteur: str
+    libelle: str
+    statut_avant: str
+    statut_apres: str
+    motif: str
+    detail: str
+
+
+def frise(objet) -> list[EntreeHistorique]:
+    """The history of an object, oldest first, in French."""
+    entrees = []
+    for evenement in reversed(list(historique_de(objet))):
+        changements = evenement.changements or {}
+        statut = changements.get("statut")
+        avant, apres = statut if isinstance(statut, list) and len(statut) == 2 else ("", "")
+        detail = changements.get("pièce") or changements.get("financeur") or ""
+        entrees.append(
+            EntreeHistorique(
+                date=_date_heure(evenement.horodatage),
+                acteur=str(evenement.acteur) if evenement.acteur else "Système",
+                libelle=LIBELLES_ACTIONS.get(evenement.action, evenement.action),
+                statut_avant=libelle_statut(avant),
+                statut_apres=libelle_statut(apres),
+                motif=evenement.motif,
+                detail=str(detail),
+            )
+        )
+    return entrees
+
+
+def _date_heure(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y à %H:%M")
+
+
+def transitions_permises(d: Droits, dossier: Dossier) -> list[Transition]:
+    """The transitions this person may attempt from the dossier's statut (services decide)."""
+    permises = []
+    for transition in transitions_depuis(dossier.statut):
+        if transition.roles == {Role.PORTEUR}:
+            autorise = est_porteur_du_dossier(d, dossier)
+        else:
+            autorise = d.a(*transition.roles)
+        if autorise:
+            permises.append(transition)
+    return permises
+
+
+@dataclass(frozen=True)
+class LigneFinancement:
+    financeur: str
+    nature: str
+    montant_demande: Decimal
+    avis: str
+    montant_propose: Decimal | None
+    montant_accorde: Decimal | None
+    commentaire: str
+
+
+@dataclass(frozen=True)
+class FicheDossier:
+    dossier: Dossier
+    badge: str
+    statut: str
+    objectifs: list[ObjectifOperationnel]
+    axes: list
+    public: TableauPublic
+    budget: BilanBudget
+    pieces: list[PieceJointe]
+    financements: list[LigneFinancement]
+    voir_instruction: bool
+    derniere_version: VersionDossier | None
+    historique: list[EntreeHistorique]
+    transitions: list[Transition]
+    est_porteur: bool
+    peut_modifier: bool
+    erreurs_completude: list[str]
+
+
+def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
+    """Everything the dossier page shows, for the person described by `d`."""
+    est_porteur = est_porteur_du_dossier(d, dossier)
+    brouillon = dossier.statut == Statut.BROUILLON
+    # The porteur sees amounts asked and granted; avis and comments are for the partners.
+    voir_instruction = d.a(Role.PILOTE, Role.ETAT, Role.FINANCEUR, Role.MEMBRE)
+    financements = [
+        LigneFinancement(
+            financeur=f.financeur.nom,
+            nature=f.get_nature_display(),
+            montant_demande=f.montant_demande,
+            avis=f.get_avis_display(),
+            montant_propose=f.montant_propose,
+            montant_accorde=f.montant_accorde,
+            commentaire=f.commentaire,
+        )
+        for f in dossier.financements.all()
+    ]
+    return FicheDossier(
+        dossier=dossier,
+        badge=BADGES[dossier.statut],
+        statut=dossier.get_statut_display(),
+        objectifs=sorted(dossier.objectifs_operationnels.all(), key=lambda o: cle_numero(o.numero)),
+        axes=list(dossier.axes.all()),
+        public=tableau_public(dossier.beneficiaires.all()),
+        budget=bilan_budget(dossier.lignes_budget.all()),
+        pieces=list(dossier.pieces.all()),
+        financements=financements,
+        voir_instruction=voir_instruction,
+        derniere_version=dossier.versions.order_by("-numero").first(),
+        historique=frise(dossier),
+        transitions=transitions_permises(d, dossier),
+        est_porteur=est_porteur,
+        peut_modifier=est_porteur and brouillon,
+        erreurs_completude=erreurs_de_completude(dossier) if est_porteur and brouillon else [],
+    )
+
+
+# ---------------------------------------------------------------- choices of the forms
+
+
+def objectifs_du_contrat(contrat: Contrat) -> list[ObjectifOperationnel]:
+    """Operational objectives in the contract's numbering order (4.1.10 after 4.1.9)."""
+    return sorted(
+        ObjectifOperationnel.objects.filter(domaine__pilier__contrat=contrat).only(
+            "numero", "intitule"
+        ),
+        key=lambda o: cle_numero(o.numero),
+    )
+
+
+def financeurs_possibles(contrat: Contrat) -> QuerySet[Organisation]:
+    """Signatories of the contract and financeurs of its calls (CAF, État, commune…)."""
+    return (
+        Organisation.objects.filter(
+            Q(signatures__contrat=contrat) | Q(enveloppes__appel__contrat=contrat)
+        )
+        .distinct()
+        .order_by("nom")
+    )

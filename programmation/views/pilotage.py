@@ -1,0 +1,449 @@
+"""Pages of the pilotage: calls, instruction board, avis, committees, conventions, payments.
+
+Each view resolves its object, checks the reader's rights (403 otherwise), parses a
+form and calls one service; a refused operation shows the service's French message
+and changes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from comptes.models import Role
+from contrats.models import Instance
+from contrats.selectors import Droits, contrat_par_slug, droits
+from programmation import documents
+from programmation.etats import DECISIONS_DU_COMITE_DE_RECEVABILITE, DECISIONS_DU_COPIL
+from programmation.forms.pilotage import (
+    AccordForm,
+    AppelForm,
+    AvisForm,
+    ComiteForm,
+    EnveloppesForm,
+    FiltreStatutForm,
+    PaiementForm,
+)
+from programmation.models import AppelAProjets, Convention, Financement, Statut
+from programmation.permissions import (
+    est_porteur_du_dossier,
+    peut_donner_avis,
+    peut_instruire,
+    peut_piloter,
+)
+from programmation.selectors import instruction as selecteurs
+from programmation.services.appels import (
+    creer_appel,
+    fixer_enveloppe,
+    modifier_appel,
+    publier_appel,
+)
+from programmation.services.erreurs import ErreurProgrammation
+from programmation.services.instruction import donner_avis, fixer_montant_accorde
+from programmation.services.paiements import enregistrer_paiement
+from programmation.services.seances import lancer_instruction, tenir_comite
+
+TEMPLATES = "programmation/pilotage/"
+
+
+def _exiger_pilotage(request: HttpRequest, contrat) -> None:
+    if not peut_piloter(request.user, contrat):
+        raise PermissionDenied("Réservé au pilote et à l'État.")
+
+
+def _url_tableau(appel: AppelAProjets) -> str:
+    return reverse("programmation:dossiers_appel", args=[appel.contrat.slug, appel.annee])
+
+
+# --- Calls ----------------------------------------------------------------------------------
+
+
+@login_required
+def appel_nouveau(request: HttpRequest, slug: str) -> HttpResponse:
+    contrat = contrat_par_slug(slug)
+    _exiger_pilotage(request, contrat)
+    form = AppelForm(request.POST or None, contrat=contrat)
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            appel = creer_appel(contrat=contrat, donnees=form.donnees(), acteur=request.user)
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, f"L'appel à projets {appel.annee} est créé.")
+            return redirect(_url_tableau(appel))
+    return render(
+        request,
+        TEMPLATES + "appel_form.html",
+        {"contrat": contrat, "form": form, "erreur": erreur, "appel": None},
+    )
+
+
+@login_required
+def appel_modifier(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    appel = selecteurs.appel_du_contrat(slug, annee)
+    _exiger_pilotage(request, appel.contrat)
+    form = AppelForm(request.POST or None, contrat=appel.contrat, appel=appel)
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            modifier_appel(appel=appel, donnees=form.donnees(), acteur=request.user)
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, f"L'appel à projets {appel.annee} est modifié.")
+            return redirect(_url_tableau(appel))
+    return render(
+        request,
+        TEMPLATES + "appel_form.html",
+        {"contrat": appel.contrat, "form": form, "erreur": erreur, "appel": appel},
+    )
+
+
+@login_required
+def appel_enveloppes(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    appel = selecteurs.appel_du_contrat(slug, annee)
+    _exiger_pilotage(request, appel.contrat)
+    form = EnveloppesForm(
+        request.POST or None,
+        financeurs=selecteurs.financeurs_du_contrat(appel.contrat),
+        existantes=selecteurs.enveloppes_existantes(appel),
+    )
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        changements = form.changements()
+        try:
+            # Several envelopes typed in one grid are recorded together or not at all.
+            with transaction.atomic():
+                for c in changements:
+                    fixer_enveloppe(
+                        appel=appel,
+                        financeur=c.financeur,
+                        nature=c.nature,
+                        montant=c.montant,
+                        acteur=request.user,
+                    )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            if changements:
+                messages.success(request, f"{len(changements)} enveloppe(s) enregistrée(s).")
+            else:
+                messages.info(request, "Aucune enveloppe n'a changé.")
+            return redirect(_url_tableau(appel))
+    return render(
+        request,
+        TEMPLATES + "appel_enveloppes.html",
+        {"contrat": appel.contrat, "appel": appel, "form": form, "erreur": erreur},
+    )
+
+
+@require_POST
+@login_required
+def appel_publier(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    appel = selecteurs.appel_du_contrat(slug, annee)
+    _exiger_pilotage(request, appel.contrat)
+    try:
+        publier_appel(appel=appel, acteur=request.user)
+    except ErreurProgrammation as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"L'appel à projets {appel.annee} est publié.")
+    return redirect(_url_tableau(appel))
+
+
+# --- Instruction board ----------------------------------------------------------------------
+
+
+@login_required
+def dossiers_appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    appel = selecteurs.appel_du_contrat(slug, annee)
+    d = droits(request.user, appel.contrat)
+    if not selecteurs.voit_tableau(d):
+        raise PermissionDenied("Ce tableau est réservé aux partenaires de l'instruction.")
+    filtre = FiltreStatutForm(request.GET or None)
+    return render(
+        request,
+        TEMPLATES + "dossiers_appel.html",
+        {
+            "contrat": appel.contrat,
+            "appel": appel,
+            "filtre": filtre,
+            "lignes": selecteurs.tableau_instruction(appel, d, filtre.statut_choisi()),
+            "synthese": selecteurs.synthese_cofinancement(appel, d),
+            "compteurs": selecteurs.compteurs(appel, d),
+            "pilotage": d.a(Role.PILOTE, Role.ETAT),
+        },
+    )
+
+
+@require_POST
+@login_required
+def mettre_en_instruction_lot(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    appel = selecteurs.appel_du_contrat(slug, annee)
+    _exiger_pilotage(request, appel.contrat)
+    try:
+        dossiers = lancer_instruction(appel=appel, acteur=request.user)
+    except ErreurProgrammation as e:
+        messages.error(request, f"{e.message} Aucun dossier n'a changé de statut.")
+    else:
+        messages.success(request, f"{len(dossiers)} dossier(s) mis en instruction.")
+    return redirect(_url_tableau(appel))
+
+
+# --- Avis and granted amounts ----------------------------------------------------------------
+
+
+def _financement(request: HttpRequest, pk: int) -> Financement:
+    financement = get_object_or_404(
+        Financement.objects.select_related(
+            "financeur", "avis_par", "dossier__appel__contrat", "dossier__structure__organisation"
+        ),
+        pk=pk,
+    )
+    if not peut_donner_avis(request.user, financement):
+        raise PermissionDenied("Seul le financeur concerné instruit ce financement.")
+    return financement
+
+
+@login_required
+def financement_avis(request: HttpRequest, pk: int) -> HttpResponse:
+    financement = _financement(request, pk)
+    initial = {
+        "avis": None if financement.avis == Financement.Avis.EN_ATTENTE else financement.avis,
+        "montant_propose": financement.montant_propose,
+        "commentaire": financement.commentaire,
+        "version": financement.version,
+    }
+    form = AvisForm(request.POST or None, initial=initial)
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            donner_avis(
+                financement=financement,
+                acteur=request.user,
+                avis=form.cleaned_data["avis"],
+                montant_propose=form.cleaned_data["montant_propose"],
+                commentaire=form.cleaned_data["commentaire"].strip(),
+                version=form.cleaned_data["version"],
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request,
+                f"Avis de {financement.financeur.nom} enregistré sur le dossier "
+                f"{financement.dossier.numero}.",
+            )
+            return redirect(_url_tableau(financement.dossier.appel))
+    return _page_financement(request, "financement_avis.html", financement, form, erreur)
+
+
+@login_required
+def financement_accord(request: HttpRequest, pk: int) -> HttpResponse:
+    financement = _financement(request, pk)
+    initial = {
+        "montant": financement.montant_accorde
+        if financement.montant_accorde is not None
+        else financement.montant_propose,
+        "version": financement.version,
+    }
+    form = AccordForm(request.POST or None, initial=initial)
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            fixer_montant_accorde(
+                financement=financement,
+                acteur=request.user,
+                montant=form.cleaned_data["montant"],
+                version=form.cleaned_data["version"],
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request,
+                f"Montant accordé par {financement.financeur.nom} enregistré sur le dossier "
+                f"{financement.dossier.numero}.",
+            )
+            return redirect(_url_tableau(financement.dossier.appel))
+    return _page_financement(request, "financement_accord.html", financement, form, erreur)
+
+
+def _page_financement(request, template, financement, form, erreur) -> HttpResponse:
+    appel = financement.dossier.appel
+    return render(
+        request,
+        TEMPLATES + template,
+        {
+            "contrat": appel.contrat,
+            "appel": appel,
+            "financement": financement,
+            "dossier": financement.dossier,
+            "form": form,
+            "erreur": erreur,
+        },
+    )
+
+
+# --- Committees -----------------------------------------------------------------------------
+
+COMITES = {
+    "recevabilite": {
+        "nature": Instance.Nature.COMITE_RECEVABILITE,
+        "statut": Statut.DEPOSE,
+        "decisions": DECISIONS_DU_COMITE_DE_RECEVABILITE,
+        "titre": "Comité de recevabilité",
+        "attente": "déposés, en attente de l'avis de recevabilité",
+    },
+    "pilotage": {
+        "nature": Instance.Nature.COPIL_POLITIQUE,
+        "statut": Statut.PROPOSE,
+        "decisions": DECISIONS_DU_COPIL,
+        "titre": "Comité de pilotage politique",
+        "attente": "proposés au comité de pilotage après instruction",
+    },
+}
+
+
+def _comite(request: HttpRequest, slug: str, annee: int, genre: str) -> HttpResponse:
+    regle = COMITES[genre]
+    appel = selecteurs.appel_du_contrat(slug, annee)
+    _exiger_pilotage(request, appel.contrat)
+    instance = appel.contrat.instances.filter(nature=regle["nature"]).order_by("ordre").first()
+    dossiers = selecteurs.dossiers_en_attente(appel, regle["statut"])
+    form = ComiteForm(
+        request.POST or None,
+        appel=appel,
+        dossiers=dossiers,
+        decisions=regle["decisions"],
+        initial={"titre": f"{regle['titre']} — appel à projets {appel.annee}"},
+    )
+    erreur = None
+    if request.method == "POST" and instance is not None and form.is_valid():
+        try:
+            seance = tenir_comite(
+                instance=instance,
+                date=form.cleaned_data["date"],
+                titre=form.cleaned_data["titre"],
+                decisions=form.decisions(),
+                versions=form.versions(),
+                acteur=request.user,
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request,
+                f"Séance du {seance.date:%d/%m/%Y} enregistrée : "
+                f"{seance.decisions.count()} décision(s).",
+            )
+            return redirect("programmation:seance", pk=seance.pk)
+    return render(
+        request,
+        TEMPLATES + "comite.html",
+        {
+            "contrat": appel.contrat,
+            "appel": appel,
+            "instance": instance,
+            "form": form,
+            "lignes": form.lignes(),
+            "erreur": erreur,
+            "titre_page": regle["titre"],
+            "attente": regle["attente"],
+        },
+    )
+
+
+@login_required
+def comite_recevabilite(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    return _comite(request, slug, annee, "recevabilite")
+
+
+@login_required
+def comite_pilotage(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    return _comite(request, slug, annee, "pilotage")
+
+
+@login_required
+def seance(request: HttpRequest, pk: int) -> HttpResponse:
+    seance = selecteurs.seance_detail(pk)
+    contrat = seance.instance.contrat
+    if not droits(request.user, contrat).a(Role.PILOTE, Role.ETAT, Role.MEMBRE):
+        raise PermissionDenied("Le relevé des séances est réservé aux membres des instances.")
+    return render(
+        request,
+        TEMPLATES + "seance.html",
+        {
+            "contrat": contrat,
+            "seance": seance,
+            "decisions": selecteurs.decisions_de_seance(seance),
+        },
+    )
+
+
+# --- Conventions and payments ----------------------------------------------------------------
+
+
+def _convention_lisible(request: HttpRequest, pk: int) -> tuple[Convention, Droits]:
+    convention = selecteurs.convention_detail(pk)
+    financement = convention.financement
+    d = droits(request.user, financement.dossier.appel.contrat)
+    if not (
+        d.a(Role.PILOTE, Role.ETAT)
+        or financement.financeur_id in d.organisations_pour(Role.FINANCEUR)
+        or est_porteur_du_dossier(d, financement.dossier)
+    ):
+        raise PermissionDenied("Cette convention ne vous concerne pas.")
+    return convention, d
+
+
+@login_required
+def convention_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    convention, _ = _convention_lisible(request, pk)
+    reponse = HttpResponse(documents.convention_pdf(convention), content_type="application/pdf")
+    reponse["Content-Disposition"] = f'inline; filename="convention-{convention.numero}.pdf"'
+    return reponse
+
+
+@login_required
+def convention_paiements(request: HttpRequest, pk: int) -> HttpResponse:
+    convention, d = _convention_lisible(request, pk)
+    peut_payer = peut_instruire(d, convention.financement)
+    if request.method == "POST" and not peut_payer:
+        raise PermissionDenied("Seul le financeur de la convention enregistre ses paiements.")
+    form = PaiementForm(request.POST or None) if peut_payer else None
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            enregistrer_paiement(
+                convention=convention,
+                nature=form.cleaned_data["nature"],
+                montant=form.cleaned_data["montant"],
+                date=form.cleaned_data["date"],
+                acteur=request.user,
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, "Le paiement est enregistré.")
+            return redirect("programmation:convention_paiements", pk=convention.pk)
+    dossier = convention.financement.dossier
+    return render(
+        request,
+        TEMPLATES + "convention_paiements.html",
+        {
+            "contrat": dossier.appel.contrat,
+            "convention": convention,
+            "financement": convention.financement,
+            "dossier": dossier,
+            "etat": selecteurs.etat_paiements(convention),
+            "form": form,
+            "erreur": erreur,
+            "peut_payer": peut_payer,
+        },
+    )

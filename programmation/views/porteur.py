@@ -1,0 +1,389 @@
+"""Pages of the porteur (structure, dossiers, sections) and the dossier page shared by all."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from contrats.selectors import contrat_par_slug, droits
+from programmation.etats import TRANSITIONS
+from programmation.forms.porteur import (
+    NouveauDossierForm,
+    PieceForm,
+    PublicForm,
+    SectionActionForm,
+    StructureForm,
+    TransitionForm,
+    VersionForm,
+    formset_budget,
+)
+from programmation.models import Dossier, Statut
+from programmation.permissions import est_porteur_du_dossier, peut_lire_dossier
+from programmation.selectors import dossiers as selecteurs
+from programmation.services.dossiers import (
+    ajouter_piece,
+    creer_dossier,
+    enregistrer_beneficiaires,
+    enregistrer_budget,
+    modifier_action,
+    supprimer_piece,
+)
+from programmation.services.erreurs import ErreurProgrammation
+from programmation.services.structures import creer_structure, modifier_structure
+from programmation.services.transitions import transitionner
+
+# ---------------------------------------------------------------- the porteur's structure
+
+
+@login_required
+def structure(request: HttpRequest, slug: str) -> HttpResponse:
+    contrat = contrat_par_slug(slug)
+    d = droits(request.user, contrat)
+    existante = selecteurs.structure_du_porteur(d)
+    form = StructureForm(
+        request.POST if request.method == "POST" else None,
+        structure=existante,
+        nom="" if existante else selecteurs.nom_organisation(d),
+    )
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            if existante is None:
+                creer_structure(
+                    contrat=contrat,
+                    nom=form.cleaned_data["nom"],
+                    valeurs=form.valeurs(),
+                    acteur=request.user,
+                )
+            else:
+                modifier_structure(
+                    structure=existante,
+                    contrat=contrat,
+                    valeurs=form.valeurs(),
+                    acteur=request.user,
+                )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request,
+                "Votre structure est enregistrée."
+                if existante is None
+                else "Les informations de votre structure sont mises à jour.",
+            )
+            return redirect("programmation:mes_dossiers", slug=contrat.slug)
+    return render(
+        request,
+        "programmation/porteur/structure.html",
+        {"contrat": contrat, "form": form, "structure": existante, "erreur": erreur},
+    )
+
+
+# ---------------------------------------------------------------- the porteur's dossiers
+
+
+@login_required
+def mes_dossiers(request: HttpRequest, slug: str) -> HttpResponse:
+    contrat = contrat_par_slug(slug)
+    d = droits(request.user, contrat)
+    return render(
+        request,
+        "programmation/porteur/mes_dossiers.html",
+        {
+            "contrat": contrat,
+            "structure": selecteurs.structure_du_porteur(d),
+            "dossiers": selecteurs.dossiers_du_porteur(contrat, d),
+            "appels": [
+                (appel, NouveauDossierForm(auto_id=f"id_appel_{appel.annee}_%s"))
+                for appel in selecteurs.appels_ouverts(contrat)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def nouveau_dossier(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    contrat = contrat_par_slug(slug)
+    appel = get_object_or_404(contrat.appels, annee=annee)
+    structure_porteuse = selecteurs.structure_du_porteur(droits(request.user, contrat))
+    if structure_porteuse is None:
+        messages.error(request, "Enregistrez d'abord votre structure pour déposer un dossier.")
+        return redirect("programmation:structure", slug=contrat.slug)
+    form = NouveauDossierForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["intitule"]))
+        return redirect("programmation:mes_dossiers", slug=contrat.slug)
+    try:
+        dossier = creer_dossier(
+            appel=appel,
+            structure=structure_porteuse,
+            intitule=form.cleaned_data["intitule"],
+            acteur=request.user,
+        )
+    except ErreurProgrammation as e:
+        messages.error(request, _texte(e))
+        return redirect("programmation:mes_dossiers", slug=contrat.slug)
+    messages.success(
+        request,
+        f"Le dossier {dossier.numero} est créé en brouillon : complétez-le puis déposez-le.",
+    )
+    return redirect("programmation:dossier", pk=dossier.pk)
+
+
+# ---------------------------------------------------------------- the dossier page
+
+
+def _texte(erreur: ErreurProgrammation) -> str:
+    return " ".join([erreur.message, *erreur.details])
+
+
+@login_required
+def dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    courant = selecteurs.dossier_complet(pk)
+    if not peut_lire_dossier(request.user, courant):
+        raise PermissionDenied
+    contrat = courant.appel.contrat
+    fiche = selecteurs.fiche_dossier(courant, droits(request.user, contrat))
+    transitions = [
+        (
+            t,
+            TransitionForm(
+                initial={"version": courant.version}, auto_id=f"id_{t.nom}_%s", transition=t
+            ),
+        )
+        for t in fiche.transitions
+    ]
+    return render(
+        request,
+        "programmation/dossier.html",
+        {"contrat": contrat, "fiche": fiche, "dossier": courant, "transitions": transitions},
+    )
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
+    courant = selecteurs.dossier_par_pk(pk)
+    if not peut_lire_dossier(request.user, courant):
+        raise PermissionDenied
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Le formulaire est incomplet : rechargez la page et recommencez.")
+        return redirect("programmation:dossier", pk=courant.pk)
+    try:
+        resultat = transitionner(
+            dossier=courant,
+            transition=nom,
+            acteur=request.user,
+            motif=form.cleaned_data["motif"],
+            version=form.cleaned_data["version"],
+        )
+    except ErreurProgrammation as e:
+        messages.error(request, _texte(e))
+    else:
+        messages.success(
+            request,
+            f"{TRANSITIONS[nom].libelle} : c'est fait. Le dossier {resultat.numero} est désormais "
+            f"« {resultat.get_statut_display()} ».",
+        )
+    return redirect("programmation:dossier", pk=courant.pk)
+
+
+# ---------------------------------------------------------------- sections of a draft
+
+
+def _brouillon_du_porteur(request: HttpRequest, pk: int) -> Dossier | HttpResponse:
+    """The porteur's dossier while a draft; a redirection with a message once submitted."""
+    courant = selecteurs.dossier_par_pk(pk)
+    if not est_porteur_du_dossier(droits(request.user, courant.appel.contrat), courant):
+        raise PermissionDenied
+    if courant.statut != Statut.BROUILLON:
+        messages.error(
+            request,
+            f"Ce dossier est « {courant.get_statut_display()} » : il ne peut plus être modifié.",
+        )
+        return redirect("programmation:dossier", pk=courant.pk)
+    return courant
+
+
+def _page_section(request, template: str, courant: Dossier, **contexte) -> HttpResponse:
+    return render(
+        request,
+        f"programmation/porteur/{template}",
+        {"contrat": courant.appel.contrat, "dossier": courant, **contexte},
+    )
+
+
+@login_required
+def dossier_action(request: HttpRequest, pk: int) -> HttpResponse:
+    courant = _brouillon_du_porteur(request, pk)
+    if isinstance(courant, HttpResponse):
+        return courant
+    form = SectionActionForm(request.POST if request.method == "POST" else None, dossier=courant)
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            modifier_action(
+                dossier=courant,
+                section=form.section(),
+                acteur=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, "La description de l'action est enregistrée.")
+            return redirect("programmation:dossier", pk=courant.pk)
+    return _page_section(request, "action.html", courant, form=form, erreur=erreur)
+
+
+@login_required
+def dossier_public(request: HttpRequest, pk: int) -> HttpResponse:
+    courant = _brouillon_du_porteur(request, pk)
+    if isinstance(courant, HttpResponse):
+        return courant
+    form = PublicForm(request.POST if request.method == "POST" else None, dossier=courant)
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            enregistrer_beneficiaires(
+                dossier=courant,
+                effectifs=form.effectifs(),
+                acteur=request.user,
+                version=form.cleaned_data["version"],
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, "Le public visé est enregistré.")
+            return redirect("programmation:dossier", pk=courant.pk)
+    return _page_section(request, "public.html", courant, form=form, erreur=erreur)
+
+
+def _lignes_en_plus(request: HttpRequest) -> int:
+    try:
+        return min(max(int(request.GET.get("lignes", 3)), 1), 30)
+    except ValueError:
+        return 3
+
+
+@login_required
+def dossier_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    courant = _brouillon_du_porteur(request, pk)
+    if isinstance(courant, HttpResponse):
+        return courant
+    en_plus = _lignes_en_plus(request)
+    donnees = request.POST if request.method == "POST" else None
+    formset = formset_budget(courant, donnees, lignes_en_plus=en_plus)
+    version = _formulaire_version(courant, donnees)
+    if request.method == "POST" and request.htmx and "apercu" in request.GET:
+        # Live totals while typing: computed from the lines already valid, nothing saved.
+        return render(
+            request,
+            "programmation/porteur/_budget_totaux.html",
+            {"bilan": selecteurs.bilan_budget(formset.lignes_valides())},
+        )
+    erreur = None
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
+        try:
+            enregistrer_budget(
+                dossier=courant,
+                lignes=formset.lignes(),
+                acteur=request.user,
+                version=version.cleaned_data["version"],
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, "Le budget prévisionnel est enregistré.")
+            return redirect("programmation:dossier", pk=courant.pk)
+    bilan = selecteurs.bilan_budget(
+        formset.lignes_valides() if donnees is not None else courant.lignes_budget.all()
+    )
+    return _page_section(
+        request,
+        "budget.html",
+        courant,
+        formset=formset,
+        version_form=version,
+        bilan=bilan,
+        erreur=erreur,
+        lignes_suivantes=en_plus + 3,
+    )
+
+
+def _formulaire_version(courant: Dossier, donnees) -> VersionForm:
+    """The hidden version field beside the budget formset."""
+    return VersionForm(donnees, initial={"version": courant.version}, prefix="dossier")
+
+
+# ---------------------------------------------------------------- attached documents
+
+
+@login_required
+def dossier_pieces(request: HttpRequest, pk: int) -> HttpResponse:
+    courant = _brouillon_du_porteur(request, pk)
+    if isinstance(courant, HttpResponse):
+        return courant
+    form = PieceForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            piece = ajouter_piece(
+                dossier=courant,
+                nature=form.cleaned_data["nature"],
+                fichier=form.cleaned_data["fichier"],
+                acteur=request.user,
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(request, f"La pièce « {piece.nom_original} » est ajoutée.")
+            return redirect("programmation:dossier_pieces", pk=courant.pk)
+    return _page_section(
+        request,
+        "pieces.html",
+        courant,
+        form=form,
+        erreur=erreur,
+        pieces=courant.pieces.select_related("deposee_par"),
+    )
+
+
+@login_required
+def piece(request: HttpRequest, pk: int) -> FileResponse:
+    piece_jointe = selecteurs.piece_par_pk(pk)
+    if not peut_lire_dossier(request.user, piece_jointe.dossier):
+        raise PermissionDenied
+    try:
+        fichier = piece_jointe.fichier.open("rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier de cette pièce est introuvable.") from None
+    return FileResponse(
+        fichier,
+        as_attachment=True,
+        filename=piece_jointe.nom_original,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+@require_POST
+def piece_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
+    piece_jointe = selecteurs.piece_par_pk(pk)
+    courant = piece_jointe.dossier
+    if not est_porteur_du_dossier(droits(request.user, courant.appel.contrat), courant):
+        raise PermissionDenied
+    try:
+        supprimer_piece(piece=piece_jointe, acteur=request.user)
+    except ErreurProgrammation as e:
+        messages.error(request, _texte(e))
+        return redirect("programmation:dossier", pk=courant.pk)
+    messages.success(request, f"La pièce « {piece_jointe.nom_original} » est supprimée.")
+    return redirect("programmation:dossier_pieces", pk=courant.pk)
