@@ -57,14 +57,20 @@ def contrat_charge(db):
 
 
 @pytest.fixture(autouse=True)
-def _variables_indefinies_visibles(settings) -> None:
-    """An undefined template variable is a bug: render it loudly so page tests catch it.
+def _reglages_de_test(settings) -> None:
+    """Settings of every test.
 
-    Assigning TEMPLATES (not mutating it) makes Django rebuild its template engines.
+    An undefined template variable is a bug: it renders loudly so page tests catch it
+    (assigning TEMPLATES, not mutating it, makes Django rebuild its engines). Accounts
+    created during a test get a fast hash; the slow default stays to check the others.
     """
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = f"{MARQUEUR_VARIABLE_INDEFINIE}[%s]"
     settings.TEMPLATES = templates
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "widget_tweaks",
     "dsfr",
     "ninja",
     "django_htmx",

@@ -6,7 +6,7 @@ through roles, labels and visible text, as a screen reader user would find them.
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page
 
 
 class PageBase:
@@ -93,17 +93,11 @@ class PageCadre(PageBase):
         self.lien_objectif(numero).click()
         return PageObjectif(self.page, self.base_url)
 
-    def ouvrir_plan(self) -> "PagePlan":
-        self.naviguer_vers("Plan d'actions")
-        return PagePlan(self.page, self.base_url)
-
 
 class PageObjectif(PageBase):
     @property
     def badge(self) -> Locator:
-        return self.page.get_by_role("main").get_by_text(
-            re.compile(r"^Objectif opérationnel \d")
-        )
+        return self.page.get_by_role("main").get_by_text(re.compile(r"^Objectif opérationnel \d"))
 
     def ouvrir_plan(self) -> "PagePlan":
         self.naviguer_vers("Plan d'actions")
@@ -144,8 +138,8 @@ class PageDiagnostic(PageBase):
     def tableau(self, legende: str) -> Locator:
         return self.page.get_by_role("table", name=legende)
 
-    def cellule(self, valeur: str) -> Locator:
-        return self.page.get_by_role("main").get_by_role("cell", name=valeur, exact=True)
+    def cellule(self, legende: str, valeur: str) -> Locator:
+        return self.tableau(legende).get_by_role("cell", name=valeur, exact=True)
 
 
 class PageConnexion(PageBase):
@@ -156,9 +150,11 @@ class PageConnexion(PageBase):
         return self.page.get_by_role("alert")
 
     def se_connecter(self, identifiant: str, mot_de_passe: str) -> None:
-        self.page.get_by_label("Identifiant", exact=True).fill(identifiant)
-        self.page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
-        self.page.get_by_role("main").get_by_role("button", name="Se connecter").click()
+        # Labels end with the DSFR required marker " *": not an exact match.
+        formulaire = self.page.get_by_role("main")
+        formulaire.get_by_label("Identifiant").fill(identifiant)
+        formulaire.get_by_label("Mot de passe").fill(mot_de_passe)
+        formulaire.get_by_role("button", name="Se connecter", exact=True).click()
 
 
 class PageMonCompte(PageBase):
@@ -189,8 +185,3 @@ class PageAdmin(PageBase):
     @property
     def lignes_du_tableau(self) -> Locator:
         return self.page.locator("#result_list tbody tr")
-
-
-def verifier_sur_la_page(page: Page, titre: str) -> None:
-    """The page's main heading reads `titre`."""
-    expect(page.get_by_role("heading", level=1)).to_have_text(titre)
