@@ -91,7 +91,14 @@ TRANSITIONS: dict[str, Transition] = {
             Statut.CONVENTIONNE,
             PILOTAGE,
         ),
-        Transition("solder", "Solder", frozenset({Statut.CONVENTIONNE}), Statut.SOLDE, PILOTAGE),
+        # A financeur paying the last balance closes the dossier (see services.paiements).
+        Transition(
+            "solder",
+            "Solder",
+            frozenset({Statut.CONVENTIONNE}),
+            Statut.SOLDE,
+            PILOTAGE | {Role.FINANCEUR},
+        ),
     )
 }
 

@@ -19,6 +19,21 @@ def est_porteur_du_dossier(d: Droits, dossier: Dossier) -> bool:
     return dossier.structure.organisation_id in d.organisations_pour(Role.PORTEUR)
 
 
+def peut_transitionner(d: Droits, roles: frozenset[str], dossier: Dossier) -> bool:
+    """Whether these rights hold one of a transition's roles *for this dossier*.
+
+    A porteur acts only on its structure's dossiers, a financeur only on dossiers
+    that ask its organisation; pilote and État act on every dossier of the contract.
+    """
+    if d.a(*(roles & {Role.PILOTE, Role.ETAT})):
+        return True
+    if Role.PORTEUR in roles and est_porteur_du_dossier(d, dossier):
+        return True
+    return Role.FINANCEUR in roles and bool(
+        d.organisations_pour(Role.FINANCEUR) & financeurs_sollicites(dossier)
+    )
+
+
 def peut_lire_dossier(utilisateur, dossier: Dossier) -> bool:
     d = droits(utilisateur, dossier.appel.contrat)
     if d.a(Role.PILOTE, Role.ETAT) or est_porteur_du_dossier(d, dossier):

@@ -25,7 +25,7 @@ from programmation.models import (
     Structure,
     VersionDossier,
 )
-from programmation.permissions import est_porteur_du_dossier
+from programmation.permissions import est_porteur_du_dossier, peut_transitionner
 from programmation.services.dossiers import erreurs_de_completude
 from programmation.templatetags.montants import format_euros
 
@@ -278,15 +278,11 @@ def _date_heure(moment: datetime) -> str:
 
 def transitions_permises(d: Droits, dossier: Dossier) -> list[Transition]:
     """The transitions this person may attempt from the dossier's statut (services decide)."""
-    permises = []
-    for transition in transitions_depuis(dossier.statut):
-        if transition.roles == {Role.PORTEUR}:
-            autorise = est_porteur_du_dossier(d, dossier)
-        else:
-            autorise = d.a(*transition.roles)
-        if autorise:
-            permises.append(transition)
-    return permises
+    return [
+        transition
+        for transition in transitions_depuis(dossier.statut)
+        if peut_transitionner(d, transition.roles, dossier)
+    ]
 
 
 @dataclass(frozen=True)

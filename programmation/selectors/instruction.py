@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from comptes.models import Role
 from contrats.models import Contrat, Organisation, Signataire
-from contrats.selectors import Droits
+from contrats.selectors import Droits, droits
 from gouvernance.models import Decision, Seance
 from programmation.models import (
     AppelAProjets,
@@ -87,6 +87,24 @@ class LigneTableau:
     droit_commun: Montants
     credits_specifiques: Montants
     actions: list[ActionFinancement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Espaces:
+    """Which working spaces a logged-in person reaches from the public call pages."""
+
+    tableau: bool
+    pilotage: bool
+    porteur: bool
+
+
+def espaces(utilisateur, contrat) -> Espaces:
+    d = droits(utilisateur, contrat)
+    return Espaces(
+        tableau=voit_tableau(d),
+        pilotage=d.a(Role.PILOTE, Role.ETAT),
+        porteur=bool(d.organisations_pour(Role.PORTEUR)),
+    )
 
 
 def voit_tableau(d: Droits) -> bool:

@@ -20,7 +20,7 @@ from programmation.services.erreurs import (
 
 def _verrouiller(financement: Financement, acteur: Utilisateur, version: int) -> Financement:
     courant = (
-        Financement.objects.select_for_update()
+        Financement.objects.select_for_update(of=("self",))
         .select_related("dossier__appel__contrat", "financeur", "avis_par")
         .get(pk=financement.pk)
     )

@@ -20,7 +20,7 @@ def enregistrer_paiement(
 ) -> Paiement:
     with transaction.atomic():
         courante = (
-            Convention.objects.select_for_update()
+            Convention.objects.select_for_update(of=("self",))
             .select_related("financement__dossier__appel__contrat", "financement__financeur")
             .get(pk=convention.pk)
         )

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from comptes.models import Role, Utilisateur
+from comptes.models import Utilisateur
 from contrats.selectors import droits
 from historique.services import enregistrer_evenement
 from programmation.etats import TRANSITIONS, Transition
@@ -18,7 +18,7 @@ from programmation.models import (
     NatureCredit,
     VersionDossier,
 )
-from programmation.permissions import est_porteur_du_dossier
+from programmation.permissions import peut_transitionner
 from programmation.services.dossiers import erreurs_de_completude, instantane
 from programmation.services.erreurs import (
     ConflitDeModification,
@@ -43,7 +43,9 @@ def transitionner(
         raise TransitionInterdite(f"Action inconnue : « {transition} ».")
     with transaction.atomic():
         courant = (
-            Dossier.objects.select_for_update().select_related("appel__contrat").get(pk=dossier.pk)
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("appel__contrat")
+            .get(pk=dossier.pk)
         )
         _verifier(courant, regle, acteur, motif.strip(), version)
         depuis = courant.statut
@@ -78,11 +80,7 @@ def _verifier(
             f"Impossible de « {regle.libelle.lower()} » un dossier au statut "
             f"« {dossier.get_statut_display()} »."
         )
-    d = droits(acteur, dossier.appel.contrat)
-    autorise = (
-        est_porteur_du_dossier(d, dossier) if regle.roles == {Role.PORTEUR} else d.a(*regle.roles)
-    )
-    if not autorise:
+    if not peut_transitionner(droits(acteur, dossier.appel.contrat), regle.roles, dossier):
         raise DroitInsuffisant(
             f"Vous n'avez pas le droit de « {regle.libelle.lower()} » ce dossier."
         )

@@ -12,14 +12,13 @@ from contrats.tests.factories import HabilitationFactory
 from programmation import documents
 from programmation.models import Convention, Paiement, Statut
 from programmation.tests.factories import villiers
-from programmation.tests.test_vues_instruction import (  # noqa: F401 (rendu_dsfr: autouse fixture)
+from programmation.tests.test_vues_instruction import (
     INDEFINI,
     actions_de,
     client_de,
     dossier_conventionne,
     porteur_du,
     refus_attendus,
-    rendu_dsfr,
     texte,
     utilisateur,
     verifier_refus,
@@ -263,13 +262,6 @@ def test_the_last_balance_closes_the_dossier():
     assert 'name="montant"' not in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "services.paiements closes the dossier with transitionner('solder'), whose roles are "
-        "pilote and État only: a CAF agent's last balance is refused as a whole."
-    ),
-)
 def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier():
     dossier = dossier_conventionne(caf="4000", avis_etat="defavorable")
     convention = convention_de(dossier)

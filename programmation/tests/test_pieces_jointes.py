@@ -15,12 +15,7 @@ from programmation.models import Dossier, LigneBudget, PieceJointe, Statut, Stru
 from programmation.services.dossiers import ajouter_piece
 from programmation.tests.factories import DossierFactory, StructureFactory, villiers
 
-pytestmark = [
-    pytest.mark.django_db,
-    # config/settings.py still names Django's transitional DjangoDivFormRenderer, deprecated in
-    # 5.x; pyproject turns that deprecation into an error the first time a DSFR form renders.
-    pytest.mark.filterwarnings("ignore:The DjangoDivFormRenderer transitional form renderer"),
-]
+pytestmark = pytest.mark.django_db
 
 CONTENU_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 

@@ -10,12 +10,11 @@ from contrats.models import Organisation
 from historique.selectors import historique_de
 from programmation.models import AppelAProjets, Enveloppe, NatureCredit
 from programmation.tests.factories import AppelFactory, EnveloppeFactory, villiers
-from programmation.tests.test_vues_instruction import (  # noqa: F401 (rendu_dsfr: autouse fixture)
+from programmation.tests.test_vues_instruction import (
     INDEFINI,
     actions_de,
     client_de,
     refus_attendus,
-    rendu_dsfr,
     texte,
     url_tableau,
     verifier_refus,

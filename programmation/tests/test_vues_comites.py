@@ -11,7 +11,7 @@ from programmation.services import seances as service_seances
 from programmation.services.erreurs import TransitionInterdite
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import AppelFactory
-from programmation.tests.test_vues_instruction import (  # noqa: F401 (rendu_dsfr: autouse fixture)
+from programmation.tests.test_vues_instruction import (
     INDEFINI,
     actions_de,
     client_de,
@@ -19,7 +19,6 @@ from programmation.tests.test_vues_instruction import (  # noqa: F401 (rendu_dsf
     dossier_propose,
     dossier_recevable,
     refus_attendus,
-    rendu_dsfr,
     texte,
     url_tableau,
     utilisateur,

@@ -26,12 +26,7 @@ from programmation.tests.factories import (
     villiers,
 )
 
-pytestmark = [
-    pytest.mark.django_db,
-    # config/settings.py still names Django's transitional DjangoDivFormRenderer, deprecated in
-    # 5.x; pyproject turns that deprecation into an error the first time a DSFR form renders.
-    pytest.mark.filterwarnings("ignore:The DjangoDivFormRenderer transitional form renderer"),
-]
+pytestmark = pytest.mark.django_db
 
 DATE_HEURE = re.compile(r"\d{2}/\d{2}/\d{4} à \d{2}:\d{2}")
 

@@ -32,16 +32,6 @@ CONFLIT = "a modifié ce financement pendant votre saisie"
 # --- Helpers shared by the pilotage tests ----------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def rendu_dsfr(settings):
-    """DSFR forms with their own renderer.
-
-    config/settings.py names Django's deprecated DjangoDivFormRenderer, whose warning is an
-    error under pytest; with Django's default setting, DsfrBaseForm uses its own renderer.
-    """
-    settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
-
-
 def utilisateur(nom: str) -> Utilisateur:
     return Utilisateur.objects.get(username=nom)
 

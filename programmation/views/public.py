@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from contrats.selectors import contrat_par_slug
 from programmation import exports
 from programmation.selectors import plan as selecteurs
+from programmation.selectors.instruction import espaces
 
 
 @require_safe
@@ -15,7 +16,11 @@ def appels(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programmation/public/appels.html",
-        {"contrat": contrat, "appels": selecteurs.appels_visibles(contrat, request.user)},
+        {
+            "contrat": contrat,
+            "appels": selecteurs.appels_visibles(contrat, request.user),
+            "espaces": espaces(request.user, contrat),
+        },
     )
 
 
@@ -26,7 +31,11 @@ def appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
     return render(
         request,
         "programmation/public/appel.html",
-        {"contrat": contrat, "page": selecteurs.page_appel(appel)},
+        {
+            "contrat": contrat,
+            "page": selecteurs.page_appel(appel),
+            "espaces": espaces(request.user, contrat),
+        },
     )
 
 
