@@ -1,0 +1,444 @@
+"""Properties of the dossier's state machine, whatever the order of the calls.
+
+Hypothesis draws sequences of calls to `transitionner` (any transition, any acting
+person, with or without motif, with a current or stale version) on a fresh complete
+dossier, interleaved with the financeurs' avis and the payment of balances that the
+later transitions wait for. After every call it checks what the machine promises:
+
+(a) the statut is always a `Statut`, and every change follows an edge of `TRANSITIONS`;
+(b) a refused call changes nothing (statut, version, history, versions, financements…);
+(c) an accepted call writes exactly one "dossier.<nom>" event, statut [avant, après];
+(d) a final statut accepts no transition any more;
+(e) only the roles of the transition succeed, a porteur of another structure never.
+
+An exhaustive test then tries every transition from every statut.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from comptes.models import Role, Utilisateur
+from contrats.models import Habilitation, Organisation
+from historique.models import Evenement
+from programmation.etats import STATUTS_FINAUX, TRANSITIONS, Transition, transitions_depuis
+from programmation.models import (
+    Convention,
+    Dossier,
+    Financement,
+    NatureCredit,
+    Paiement,
+    Statut,
+    VersionDossier,
+)
+from programmation.services.erreurs import (
+    ConflitDeModification,
+    DonneesInvalides,
+    DroitInsuffisant,
+    ErreurProgrammation,
+    TransitionInterdite,
+)
+from programmation.services.instruction import donner_avis
+from programmation.services.paiements import enregistrer_paiement, total_paye
+from programmation.services.transitions import transitionner
+from programmation.tests.factories import DossierFactory, StructureFactory, villiers
+from programmation.tests.test_parcours_services import _porteur_de
+
+pytestmark = pytest.mark.django_db
+
+# The acting people: the demo accounts, and a porteur of another structure.
+ROLE_DE = {
+    "pilote": Role.PILOTE,
+    "etat": Role.ETAT,
+    "financeur": Role.FINANCEUR,  # the CAF, which every test dossier asks money from
+    "porteur": Role.PORTEUR,  # attached to the dossier's structure
+    "membre": Role.MEMBRE,
+    "porteur_etranger": None,  # porteur of another structure: holds no role on this dossier
+}
+ACTEURS = tuple(ROLE_DE)
+MOTIFS = ("Hors du périmètre du quartier prioritaire", "", "   ")
+VERSIONS = ("aucune", "courante", "perimee")
+# Who gives the avis of each financeur of DossierFactory(complet=True)'s budget.
+INSTRUCTEUR_DE = {"caf": "financeur", "etat": "etat"}
+# The next step of the usual road, from each statut (what a diligent team would do).
+ROUTE = {
+    Statut.BROUILLON: ("deposer", "porteur"),
+    Statut.DEPOSE: ("declarer_recevable", "pilote"),
+    Statut.RECEVABLE: ("mettre_en_instruction", "etat"),
+    Statut.EN_INSTRUCTION: ("proposer", "pilote"),
+    Statut.PROPOSE: ("valider", "etat"),
+    Statut.AJOURNE: ("mettre_en_instruction", "pilote"),
+    Statut.VALIDE: ("conventionner", "pilote"),
+}
+ETAPES_MAX = 40
+from collections import Counter
+COMPTE = Counter()
+COMPTES_DEMO = ("pilote", "etat", "financeur", "membre")
+
+
+# --- What the database holds about one dossier -----------------------------------------------
+
+
+def evenements_du(pk: int):
+    return Evenement.objects.filter(
+        content_type=ContentType.objects.get_for_model(Dossier), object_id=str(pk)
+    )
+
+
+@dataclass(frozen=True)
+class Photo:
+    """Everything a transition may write, read back from the database."""
+
+    statut: str
+    version: int
+    motif_decision: str
+    depose_le: object
+    nb_evenements: int
+    nb_versions: int
+    financements: tuple
+    conventions: tuple
+    paiements: int
+
+    @classmethod
+    def de(cls, pk: int) -> "Photo":
+        dossier = Dossier.objects.get(pk=pk)
+        return cls(
+            statut=dossier.statut,
+            version=dossier.version,
+            motif_decision=dossier.motif_decision,
+            depose_le=dossier.depose_le,
+            nb_evenements=evenements_du(pk).count(),
+            nb_versions=VersionDossier.objects.filter(dossier_id=pk).count(),
+            financements=tuple(
+                Financement.objects.filter(dossier_id=pk)
+                .order_by("pk")
+                .values_list("pk", "avis", "montant_propose", "montant_accorde", "version")
+            ),
+            conventions=tuple(
+                Convention.objects.filter(financement__dossier_id=pk)
+                .order_by("pk")
+                .values_list("pk", "montant")
+            ),
+            paiements=Paiement.objects.filter(convention__financement__dossier_id=pk).count(),
+        )
+
+
+def est_une_arete(avant: str, apres: str) -> bool:
+    return any(avant in t.depuis and t.vers == apres for t in TRANSITIONS.values())
+
+
+# --- The oracle: what the rules say a call must give -----------------------------------------
+
+
+def refus_attendu(
+    dossier: Dossier, regle: Transition, acteur: str, motif: str, version: str
+) -> type[ErreurProgrammation] | None:
+    """The error a call must raise, in the order the rules are checked; None if accepted."""
+    if version == "perimee":
+        return ConflitDeModification
+    if dossier.statut not in regle.depuis:
+        return TransitionInterdite
+    if ROLE_DE[acteur] not in regle.roles:
+        return DroitInsuffisant
+    if regle.motif_obligatoire and not motif.strip():
+        return DonneesInvalides
+    if not precondition_remplie(dossier, regle.nom):
+        return TransitionInterdite
+    return None
+
+
+def precondition_remplie(dossier: Dossier, nom: str) -> bool:
+    """Deposit (complete dossier, open call) always passes for DossierFactory(complet=True)."""
+    if nom == "proposer":
+        return not dossier.financements.filter(avis=Financement.Avis.EN_ATTENTE).exists()
+    if nom == "conventionner":
+        return dossier.financements.filter(montant_accorde__gt=0).exists()
+    if nom == "solder":
+        conventions = Convention.objects.filter(financement__dossier=dossier)
+        return not conventions.exclude(paiements__nature=Paiement.Nature.SOLDE).exists()
+    return True
+
+
+# --- The steps ------------------------------------------------------------------------------
+
+
+@dataclass
+class Monde:
+    """One example: its dossier, the people acting on it and what the run reached."""
+
+    dossier: Dossier
+    acteurs: dict[str, Utilisateur]
+    atteints: set
+    acceptees: set
+
+    def relire(self) -> Dossier:
+        self.dossier = Dossier.objects.get(pk=self.dossier.pk)
+        return self.dossier
+
+
+def appeler(monde: Monde, nom: str, acteur: str, motif: str, version: str) -> None:
+    """One call to transitionner, checked against properties (a) to (e)."""
+    dossier = monde.relire()
+    regle = TRANSITIONS[nom]
+    attendu = refus_attendu(dossier, regle, acteur, motif, version)
+    avant = Photo.de(dossier.pk)
+    dernier = evenements_du(dossier.pk).order_by("-pk").values_list("pk", flat=True).first() or 0
+    versions = {"aucune": None, "courante": dossier.version, "perimee": dossier.version - 1}
+    try:
+        transitionner(
+            dossier=dossier,
+            transition=nom,
+            acteur=monde.acteurs[acteur],
+            motif=motif,
+            version=versions[version],
+        )
+    except ErreurProgrammation as erreur:
+        # (b) a refused call changes nothing, and says why in French.
+        assert Photo.de(dossier.pk) == avant, f"{nom} refusé a pourtant écrit"
+        assert erreur.message
+        assert attendu is not None, f"{acteur} devait pouvoir « {nom} » depuis {avant.statut}"
+        assert type(erreur) is attendu, (nom, acteur, avant.statut, erreur.message)
+        return
+    apres = Photo.de(dossier.pk)
+    assert attendu is None, f"{acteur} a pu « {nom} » depuis {avant.statut} ({motif!r})"
+    # (a) a legal edge of the machine, towards a known statut.
+    assert apres.statut in Statut.values
+    assert avant.statut in regle.depuis and apres.statut == regle.vers
+    # (c) exactly one event, naming the transition and both statuts.
+    nouveaux = list(evenements_du(dossier.pk).filter(pk__gt=dernier))
+    assert [e.action for e in nouveaux] == [f"dossier.{nom}"]
+    assert nouveaux[0].changements["statut"] == [avant.statut, apres.statut]
+    assert nouveaux[0].acteur == monde.acteurs[acteur]
+    assert nouveaux[0].motif == motif.strip()
+    assert apres.version == avant.version + 1
+    # (d) nothing leaves a final statut; (e) only the transition's roles act.
+    assert avant.statut not in STATUTS_FINAUX
+    assert ROLE_DE[acteur] in regle.roles and acteur != "porteur_etranger"
+    monde.acceptees.add(nom)
+    monde.atteints.add(apres.statut)
+
+
+def donner_les_avis(monde: Monde, avis: list[str]) -> None:
+    """Each financeur still silent gives its avis (only while the dossier is instructed)."""
+    dossier = monde.relire()
+    if dossier.statut != Statut.EN_INSTRUCTION:
+        return
+    statut = dossier.statut
+    attente = dossier.financements.filter(avis=Financement.Avis.EN_ATTENTE).select_related(
+        "financeur"
+    )
+    for financement, choix in zip(attente.order_by("pk"), avis, strict=False):
+        donner_avis(
+            financement=financement,
+            acteur=monde.acteurs[INSTRUCTEUR_DE[financement.financeur.code]],
+            avis=choix,
+            montant_propose=financement.montant_demande,
+            commentaire="Action hors priorités" if choix == "defavorable" else "",
+            version=financement.version,
+        )
+    assert monde.relire().statut == statut, "un avis ne change pas le statut"
+
+
+def payer_un_solde(monde: Monde, rang: int) -> None:
+    """A financeur pays what it still owes on one convention; the last balance closes."""
+    dossier = monde.relire()
+    if dossier.statut != Statut.CONVENTIONNE:
+        return
+    a_solder = list(
+        Convention.objects.filter(financement__dossier=dossier)
+        .exclude(paiements__nature=Paiement.Nature.SOLDE)
+        .select_related("financement__financeur")
+        .order_by("pk")
+    )
+    convention = a_solder[rang % len(a_solder)]
+    avant = Photo.de(dossier.pk)
+    dernier = evenements_du(dossier.pk).order_by("-pk").values_list("pk", flat=True).first()
+    enregistrer_paiement(
+        convention=convention,
+        nature=Paiement.Nature.SOLDE,
+        montant=convention.montant - total_paye(convention),
+        date=date.today(),
+        acteur=monde.acteurs[INSTRUCTEUR_DE[convention.financement.financeur.code]],
+    )
+    apres = monde.relire().statut
+    actions = list(evenements_du(dossier.pk).filter(pk__gt=dernier).order_by("pk"))
+    if len(a_solder) > 1:
+        assert apres == Statut.CONVENTIONNE
+        assert [e.action for e in actions] == ["convention.paiement"]
+        return
+    # (a) and (c) hold for the transition the service takes on its own.
+    assert est_une_arete(avant.statut, apres) and apres == Statut.SOLDE
+    assert [e.action for e in actions] == ["convention.paiement", "dossier.solder"]
+    assert actions[1].changements["statut"] == [Statut.CONVENTIONNE, Statut.SOLDE]
+    monde.atteints.add(apres)
+
+
+def jouer_une_etape(monde: Monde, donnees) -> None:
+    statut = monde.relire().statut
+    genre = donnees.draw(st.sampled_from(("route", "appel", "appel", "avis", "paiement")))
+    if genre == "avis":
+        avis = donnees.draw(st.lists(st.sampled_from(("favorable", "defavorable")), max_size=2))
+        donner_les_avis(monde, [*avis, "favorable", "favorable"])
+    elif genre == "paiement":
+        payer_un_solde(monde, donnees.draw(st.integers(0, 1)))
+    elif genre == "route" and statut in ROUTE:
+        nom, acteur = ROUTE[statut]
+        if nom == "proposer":
+            donner_les_avis(monde, ["favorable", "favorable"])
+        appeler(monde, nom, acteur, MOTIFS[0], "courante")
+    else:
+        legales = [t.nom for t in transitions_depuis(statut)]
+        if legales and donnees.draw(st.booleans()):
+            nom = donnees.draw(st.sampled_from(legales))
+        else:
+            nom = donnees.draw(st.sampled_from(sorted(TRANSITIONS)))
+        habilites = [a for a in ACTEURS if ROLE_DE[a] in TRANSITIONS[nom].roles]
+        acteurs = habilites if donnees.draw(st.booleans()) else ACTEURS
+        appeler(
+            monde,
+            nom,
+            donnees.draw(st.sampled_from(acteurs)),
+            MOTIFS[0] if donnees.draw(st.booleans()) else donnees.draw(st.sampled_from(MOTIFS[1:])),
+            donnees.draw(st.sampled_from(VERSIONS)),
+        )
+    # (a) whatever the step, the statut stays one of the machine's.
+    assert monde.relire().statut in Statut.values
+
+
+# --- The tests ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def acteurs_fixes() -> dict[str, Utilisateur]:
+    """Everyone but the dossier's porteur, who is attached to each new dossier."""
+    etranger = StructureFactory()
+    porteur_etranger = Utilisateur.objects.create_user(username="porteur-etranger")
+    Habilitation.objects.create(
+        utilisateur=porteur_etranger,
+        contrat=villiers(),
+        role=Role.PORTEUR,
+        organisation=etranger.organisation,
+    )
+    return {
+        **{nom: Utilisateur.objects.get(username=nom) for nom in COMPTES_DEMO},
+        "porteur_etranger": porteur_etranger,
+    }
+
+
+def test_random_sequences_of_calls_keep_the_machine_s_promises(acteurs_fixes):
+    atteints: set[str] = set()
+    acceptees: set[str] = set()
+
+    @settings(
+        max_examples=60,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(donnees=st.data())
+    def sequence(donnees):
+        dossier = DossierFactory(complet=True)
+        monde = Monde(
+            dossier=dossier,
+            acteurs={**acteurs_fixes, "porteur": _porteur_de(dossier)},
+            atteints={Statut.BROUILLON},
+            acceptees=set(),
+        )
+        for _ in range(donnees.draw(st.integers(1, ETAPES_MAX), label="étapes")):
+            jouer_une_etape(monde, donnees)
+        event(f"statut final : {monde.relire().statut}")
+        for statut in monde.atteints:
+            event(f"atteint : {statut}")
+        atteints.update(monde.atteints)
+        acceptees.update(monde.acceptees)
+        COMPTE.update(monde.atteints)
+        COMPTE["_n"] += 1
+
+    sequence()
+    print(sorted(COMPTE.items()))
+
+    # The draws explored the whole machine: every statut, every transition called directly
+    # (the balance is taken by the last payment, see payer_un_solde).
+    assert atteints == set(Statut.values)
+    assert acceptees == set(TRANSITIONS) - {"solder"}
+
+
+def test_final_statuts_have_no_way_out_and_the_others_have_one():
+    for statut in Statut.values:
+        assert bool(transitions_depuis(statut)) == (statut not in STATUTS_FINAUX), statut
+
+
+def test_every_statut_is_reachable_from_a_draft():
+    atteints, a_voir = {Statut.BROUILLON}, [Statut.BROUILLON]
+    while a_voir:
+        for t in transitions_depuis(a_voir.pop()):
+            if t.vers not in atteints:
+                atteints.add(t.vers)
+                a_voir.append(t.vers)
+    assert atteints == set(Statut.values)
+
+
+# --- Every transition from every statut ------------------------------------------------------
+
+
+def dossier_force_au_statut(statut: str) -> Dossier:
+    """A complete dossier whose preconditions all hold, put in a statut by hand.
+
+    The CAF has already given a favourable avis and its amount is granted: the dossier
+    may be proposed and conventioned; it has no convention yet, so it may be balanced.
+    """
+    dossier = DossierFactory(complet=True)
+    Financement.objects.create(
+        dossier=dossier,
+        financeur=Organisation.objects.get(code="caf"),
+        nature=NatureCredit.DROIT_COMMUN,
+        montant_demande=Decimal("4000"),
+        avis=Financement.Avis.FAVORABLE,
+        montant_propose=Decimal("4000"),
+        montant_accorde=Decimal("4000"),
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(statut=statut)
+    dossier.refresh_from_db()
+    return dossier
+
+
+@pytest.mark.parametrize("nom", sorted(TRANSITIONS))
+@pytest.mark.parametrize("statut", Statut.values)
+def test_transition_succeeds_exactly_from_its_statuts(statut, nom):
+    regle = TRANSITIONS[nom]
+    dossier = dossier_force_au_statut(statut)
+    porteur = _porteur_de(dossier)
+    acteur = porteur if Role.PORTEUR in regle.roles else Utilisateur.objects.get(username="pilote")
+    avant = Photo.de(dossier.pk)
+
+    if statut in regle.depuis:
+        resultat = transitionner(
+            dossier=dossier, transition=nom, acteur=acteur, motif="Motif du comité"
+        )
+        assert resultat.statut == regle.vers
+        assert Photo.de(dossier.pk).version == avant.version + 1
+        evenement = evenements_du(dossier.pk).order_by("-pk").first()
+        assert evenement.action == f"dossier.{nom}"
+        assert evenement.changements["statut"] == [statut, regle.vers]
+    else:
+        with pytest.raises(TransitionInterdite) as erreur:
+            transitionner(dossier=dossier, transition=nom, acteur=acteur, motif="Motif du comité")
+        assert erreur.value.message == (
+            f"Impossible de « {regle.libelle.lower()} » un dossier au statut "
+            f"« {Statut(statut).label} »."
+        )
+        assert Photo.de(dossier.pk) == avant
+
+
+def test_refusal_from_a_wrong_statut_reads_as_french():
+    dossier = dossier_force_au_statut(Statut.SOLDE)
+    with pytest.raises(TransitionInterdite) as erreur:
+        transitionner(dossier=dossier, transition="deposer", acteur=_porteur_de(dossier))
+    assert erreur.value.message == (
+        "Impossible de « déposer le dossier » un dossier au statut « Soldé »."
+    )
