@@ -17,6 +17,7 @@ from programmation.etats import Transition, transitions_depuis
 from programmation.models import (
     AppelAProjets,
     Beneficiaires,
+    Convention,
     Dossier,
     Financement,
     LigneBudget,
@@ -165,7 +166,7 @@ def dossier_complet(pk: int) -> Dossier:
             Prefetch("pieces", queryset=PieceJointe.objects.select_related("deposee_par")),
             Prefetch(
                 "financements",
-                queryset=Financement.objects.select_related("financeur", "avis_par"),
+                queryset=Financement.objects.select_related("financeur", "avis_par", "convention"),
             ),
         ),
         pk=pk,
@@ -294,6 +295,7 @@ class LigneFinancement:
     montant_propose: Decimal | None
     montant_accorde: Decimal | None
     commentaire: str
+    convention: Convention | None
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,7 @@ class FicheDossier:
     pieces: list[PieceJointe]
     financements: list[LigneFinancement]
     voir_instruction: bool
+    voir_conventions: bool
     derniere_version: VersionDossier | None
     historique: list[EntreeHistorique]
     transitions: list[Transition]
@@ -331,6 +334,7 @@ def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
             montant_propose=f.montant_propose,
             montant_accorde=f.montant_accorde,
             commentaire=f.commentaire,
+            convention=getattr(f, "convention", None),
         )
         for f in dossier.financements.all()
     ]
@@ -344,6 +348,8 @@ def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
         budget=bilan_budget(dossier.lignes_budget.all()),
         pieces=list(dossier.pieces.all()),
         financements=financements,
+        # Conventions bind the financeur and the structure: the partners and the porteur read them.
+        voir_conventions=est_porteur or d.a(Role.PILOTE, Role.ETAT, Role.FINANCEUR),
         voir_instruction=voir_instruction,
         derniere_version=dossier.versions.order_by("-numero").first(),
         historique=frise(dossier),

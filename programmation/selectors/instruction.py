@@ -100,10 +100,13 @@ class Espaces:
 
 def espaces(utilisateur, contrat) -> Espaces:
     d = droits(utilisateur, contrat)
+    # A logged-in newcomer with no role yet is a future porteur: registering a structure
+    # is how associations join the call.
+    nouveau_venu = utilisateur.is_authenticated and not d.roles
     return Espaces(
         tableau=voit_tableau(d),
         pilotage=d.a(Role.PILOTE, Role.ETAT),
-        porteur=bool(d.organisations_pour(Role.PORTEUR)),
+        porteur=bool(d.organisations_pour(Role.PORTEUR)) or nouveau_venu,
     )
 
 

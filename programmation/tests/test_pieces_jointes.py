@@ -190,7 +190,6 @@ def test_porteur_downloads_its_piece_as_an_attachment_with_its_name(client):
     assert reponse["Content-Type"] == "application/pdf"
     assert reponse["Content-Disposition"] == 'attachment; filename="statuts-2024.pdf"'
     assert b"".join(reponse.streaming_content) == CONTENU_PDF
-    reponse.close()
 
 
 def test_financeur_downloads_pieces_of_a_dossier_asking_it_only(client):
@@ -203,7 +202,7 @@ def test_financeur_downloads_pieces_of_a_dossier_asking_it_only(client):
 
     reponse = client.get(reverse("programmation:piece", args=[piece_caf.pk]))
     assert reponse.status_code == 200
-    reponse.close()
+    assert b"".join(reponse.streaming_content) == CONTENU_PDF
     assert client.get(reverse("programmation:piece", args=[piece_autre.pk])).status_code == 403
 
 
@@ -227,7 +226,7 @@ def test_pilote_downloads_any_piece(client):
     client.force_login(Utilisateur.objects.get(username="pilote"))
     reponse = client.get(reverse("programmation:piece", args=[piece.pk]))
     assert reponse.status_code == 200
-    reponse.close()
+    assert b"".join(reponse.streaming_content) == CONTENU_PDF
 
 
 def test_anonymous_download_goes_to_login_and_missing_piece_is_a_404(client, media):

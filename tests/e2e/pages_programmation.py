@@ -29,16 +29,12 @@ def cocher(groupe: Locator, libelle: str) -> None:
 
 
 class PageProgrammation(PageBase):
-    """What the programmation pages share: the flash message and the refusal alert."""
+    """What the programmation pages share: the message shown after an action."""
 
     @property
     def message(self) -> Locator:
         """The flash message shown after an action (a DSFR alert with role status)."""
         return self.page.get_by_role("main").get_by_role("status")
-
-    @property
-    def alerte(self) -> Locator:
-        return self.page.get_by_role("main").get_by_role("alert")
 
 
 # --- Public pages ------------------------------------------------------------------------
@@ -46,10 +42,6 @@ class PageProgrammation(PageBase):
 
 class PageAppels(PageProgrammation):
     """The list of a contract's calls for projects."""
-
-    @staticmethod
-    def chemin_de(slug: str) -> str:
-        return f"/contrats/{slug}/appels/"
 
     def ouvrir_un_appel(self) -> "PageFormulaireAppel":
         self.page.get_by_role("main").get_by_role("link", name="Ouvrir un appel à projets").click()
@@ -94,10 +86,6 @@ class PageAppel(PageProgrammation):
 class PagePlanAnnuel(PageProgrammation):
     """The yearly plan d'actions: synthetic figures, then one row per programmed action."""
 
-    @staticmethod
-    def chemin_de(slug: str, annee: int) -> str:
-        return f"/contrats/{slug}/appels/{annee}/plan-actions/"
-
     @property
     def chiffres_cles(self) -> Locator:
         return self.page.get_by_role("list", name="Chiffres clés du plan").get_by_role("listitem")
@@ -120,8 +108,10 @@ class PagePlanAnnuel(PageProgrammation):
 
     def part(self, legende: str, libelle: str) -> Locator:
         """A row of a breakdown table ("Qui porte les actions", "Association")."""
-        return self.page.get_by_role("table", name=legende).get_by_role("row").filter(
-            has=self.page.get_by_role("cell", name=libelle, exact=True)
+        return (
+            self.page.get_by_role("table", name=legende)
+            .get_by_role("row")
+            .filter(has=self.page.get_by_role("cell", name=libelle, exact=True))
         )
 
 
@@ -168,10 +158,6 @@ class PageEnveloppes(PageProgrammation):
 class PageTableauAppel(PageProgrammation):
     """The instruction board of a call: pilotage buttons, co-financing, the dossiers."""
 
-    @staticmethod
-    def chemin_de(slug: str, annee: int) -> str:
-        return f"/contrats/{slug}/appels/{annee}/dossiers/"
-
     @property
     def badge_publication(self) -> Locator:
         return self.page.get_by_role("main").get_by_text(re.compile(r"^(Non publié|Publié)$"))
@@ -207,9 +193,11 @@ class PageTableauAppel(PageProgrammation):
         )
 
     def ligne_cofinancement(self, financeur: str, nature: str) -> Locator:
-        return self.synthese_cofinancement.get_by_role("row").filter(
-            has=self.page.get_by_role("rowheader", name=financeur, exact=True)
-        ).filter(has=self.page.get_by_role("cell", name=nature, exact=True))
+        return (
+            self.synthese_cofinancement.get_by_role("row")
+            .filter(has=self.page.get_by_role("rowheader", name=financeur, exact=True))
+            .filter(has=self.page.get_by_role("cell", name=nature, exact=True))
+        )
 
     @property
     def tableau(self) -> Locator:
@@ -467,10 +455,6 @@ class PagePieces(PageProgrammation):
 
 
 class PageDossier(PageProgrammation):
-    @staticmethod
-    def chemin_de(pk: int) -> str:
-        return f"/dossiers/{pk}/"
-
     @property
     def statut(self) -> Locator:
         """The statut badge, first of the badges under the title."""
@@ -521,7 +505,9 @@ class PageDossier(PageProgrammation):
         return self.page.get_by_role("region", name=titre)
 
     def piece(self, nom: str) -> Locator:
-        return self.section("6. Pièces jointes").get_by_role("link", name=re.compile(re.escape(nom)))
+        return self.section("6. Pièces jointes").get_by_role(
+            "link", name=re.compile(re.escape(nom))
+        )
 
     @property
     def financements(self) -> Locator:
@@ -538,13 +524,14 @@ class PageDossier(PageProgrammation):
         return self.section("Historique du dossier").get_by_role("listitem")
 
     def etape(self, libelle: str) -> Locator:
-        return self.historique.filter(
-            has=self.page.get_by_text(libelle, exact=True)
-        )
+        return self.historique.filter(has=self.page.get_by_text(libelle, exact=True))
 
     def lien_convention(self, numero: str) -> Locator:
-        """A link to a convention of the dossier, named by its number."""
-        return self.page.get_by_role("main").get_by_role("link", name=re.compile(re.escape(numero)))
+        """The link to a convention's page (its PDF and payments), named by its number."""
+        nommes = self.page.get_by_role("main").get_by_role(
+            "link", name=re.compile(re.escape(numero))
+        )
+        return nommes.and_(self.page.locator('[href$="/paiements/"]'))
 
     def ouvrir_convention(self, numero: str) -> "PageConventionPaiements":
         self.lien_convention(numero).first.click()
@@ -584,9 +571,3 @@ class PageConventionPaiements(PageProgrammation):
     @property
     def solde_verse(self) -> Locator:
         return self.page.get_by_text("Le solde est versé", exact=False)
-
-    def retour_au_dossier(self, numero: str) -> PageDossier:
-        self.page.get_by_role("main").get_by_role(
-            "link", name=re.compile(rf"^{re.escape(numero)} — ")
-        ).click()
-        return PageDossier(self.page, self.base_url)

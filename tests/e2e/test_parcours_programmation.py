@@ -5,12 +5,13 @@ registers and submits two dossiers, the comité de recevabilité admits one and 
 the other down, the CAF and the État give their avis, the COPIL validates, the
 conventions are established and paid, and the public reads the year's plan d'actions.
 
-Every person works in their own browser context and logs in through the login page.
-A link a newcomer cannot find is noted rather than stopping the journey (the address
-is then typed, as a user told it would): the test still fails at the end, listing them.
+Every person works in their own browser context and logs in through the login page,
+then moves through links. A link a user needs but cannot find is noted rather than
+stopping the journey, which goes on at the page's address (as if a colleague had sent
+it; for a convention, its number is read from the database): the test still fails at
+the end, listing every missing link.
 """
 
-import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,9 +21,10 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from comptes.models import Utilisateur
+from conftest import MARQUEUR_VARIABLE_INDEFINIE
 from contrats.demo import MOT_DE_PASSE_DEMO
 from programmation.models import Convention
-from tests.e2e.pages import PageAccueil, PageConnexion
+from tests.e2e.pages import PageAccueil, PageConnexion, PageMonCompte
 from tests.e2e.pages_programmation import (
     PageAppels,
     PageConventionPaiements,
@@ -107,6 +109,11 @@ def se_connecter(page: Page, base_url: str, identifiant: str, mot_de_passe: str)
     expect(connexion.bouton_se_deconnecter).to_be_visible()
 
 
+def rendu_complet(page: Page) -> None:
+    """The page just loaded shows no undefined template variable (conftest's marker)."""
+    assert MARQUEUR_VARIABLE_INDEFINIE not in page.content(), page.url
+
+
 class Lacunes:
     """Links a user needs but cannot find: noted, so that the journey goes on."""
 
@@ -115,7 +122,7 @@ class Lacunes:
 
     def trouve(self, lien: Locator, constat: str) -> bool:
         try:
-            expect(lien.first).to_be_visible(timeout=3_000)
+            expect(lien.first).to_be_visible(timeout=1_000)
         except AssertionError:
             if constat not in self.constats:
                 self.constats.append(constat)
@@ -137,7 +144,22 @@ def tableau_d_instruction(page: Page, base_url: str, titre_contrat: str) -> Page
     appel = appels_du_contrat(page, base_url, titre_contrat).ouvrir_appel(TITRE_APPEL)
     tableau = appel.ouvrir_instruction()
     expect(tableau.titre).to_have_text(TITRE_APPEL)
+    rendu_complet(page)
     return tableau
+
+
+def vers_mes_dossiers(mes_dossiers: PageMesDossiers) -> None:
+    """The porteur's way back to its dossiers: its account page, then "Mes dossiers".
+
+    Registering its structure made the newcomer its porteur: its only role says so.
+    """
+    mes_dossiers.lien_compte("Inès Garnier").click()
+    mon_compte = PageMonCompte(mes_dossiers.page, mes_dossiers.base_url)
+    expect(mon_compte.titre).to_have_text("Bonjour Inès Garnier")
+    expect(mon_compte.roles).to_have_count(1)
+    expect(mon_compte.roles).to_contain_text(f"Porteur de projet pour {STRUCTURE}")
+    mon_compte.roles.get_by_role("link", name="Mes dossiers", exact=True).click()
+    expect(mes_dossiers.titre).to_have_text("Mes dossiers de demande de subvention")
 
 
 def rediger_et_deposer(mes_dossiers: PageMesDossiers, intitule: str, pdf: Path) -> PageDossier:
@@ -147,9 +169,11 @@ def rediger_et_deposer(mes_dossiers: PageMesDossiers, intitule: str, pdf: Path) 
     expect(dossier.titre).to_have_text(intitule)
     expect(dossier.statut).to_have_text("Brouillon")
     expect(dossier.avant_de_deposer).to_be_visible()
+    rendu_complet(dossier.page)
 
     action = dossier.modifier_action()
     expect(action.titre).to_have_text("L'action")
+    rendu_complet(action.page)
     action.remplir(
         description="Des ateliers hebdomadaires où parents et enfants jouent, lisent, cuisinent.",
         objectifs="Renouer le dialogue entre parents et enfants ; rompre l'isolement des mères.",
@@ -172,6 +196,7 @@ def rediger_et_deposer(mes_dossiers: PageMesDossiers, intitule: str, pdf: Path) 
 
     public = dossier.modifier_public()
     expect(public.titre).to_have_text("Public visé")
+    rendu_complet(public.page)
     public.effectifs("6 à 11 ans", femmes=12, hommes=10)
     public.effectifs("26 à 64 ans", femmes=15, hommes=3)
     dossier = public.enregistrer()
@@ -182,6 +207,7 @@ def rediger_et_deposer(mes_dossiers: PageMesDossiers, intitule: str, pdf: Path) 
     expect(budget.titre).to_have_text("Budget prévisionnel de l'action")
     budget.ajouter_des_lignes()
     expect(budget.lignes()).to_have_count(6)
+    rendu_complet(budget.page)
     budget.ligne(
         1,
         sens="Charge",
@@ -225,12 +251,15 @@ def rediger_et_deposer(mes_dossiers: PageMesDossiers, intitule: str, pdf: Path) 
     pieces.ajouter("Statuts de la structure", str(pdf))
     expect(pieces.message).to_have_text(f"La pièce « {pdf.name} » est ajoutée.")
     expect(pieces.piece(pdf.name)).to_be_visible()
+    rendu_complet(pieces.page)
     dossier = pieces.retour_au_dossier()
+    expect(dossier.piece(pdf.name)).to_be_visible()
 
     expect(dossier.avant_de_deposer).to_have_count(0)
     dossier.transitionner("Déposer le dossier")
     expect(dossier.message).to_contain_text("est désormais « Déposé »")
     expect(dossier.statut).to_have_text("Déposé")
+    rendu_complet(dossier.page)
     return dossier
 
 
@@ -247,6 +276,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     se_connecter(page, base, "pilote", MOT_DE_PASSE_DEMO)
     formulaire = appels_du_contrat(page, base, contrat).ouvrir_un_appel()
     expect(formulaire.titre).to_have_text("Nouvel appel à projets")
+    rendu_complet(page)
     formulaire.remplir(
         annee=ANNEE,
         titre=TITRE_APPEL,
@@ -262,6 +292,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
 
     enveloppes = tableau.ouvrir_enveloppes()
     expect(enveloppes.titre).to_have_text(f"Enveloppes de l'appel à projets {ANNEE}")
+    rendu_complet(page)
     enveloppes.fixer(ETAT, CREDITS_SPECIFIQUES, "60000")
     enveloppes.fixer(CAF, DROIT_COMMUN, "40000")
     tableau = enveloppes.enregistrer()
@@ -272,6 +303,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     tableau.publier()
     expect(tableau.message).to_have_text(f"L'appel à projets {ANNEE} est publié.")
     expect(tableau.badge_publication).to_have_text("Publié")
+    rendu_complet(page)
 
     # 2. A newcomer association registers, then writes and submits its dossiers.
     Utilisateur.objects.create_user(
@@ -285,6 +317,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     appel = appels_du_contrat(porteur, base, contrat).ouvrir_appel(TITRE_APPEL)
     expect(appel.titre).to_have_text(TITRE_APPEL)
     expect(appel.critere(CRITERES[0])).to_be_visible()
+    rendu_complet(porteur)
     if lacunes.trouve(
         appel.lien_deposer,
         f"Page publique de l'appel {ANNEE}, connecté sans rôle : aucun lien pour déposer un "
@@ -299,6 +332,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
 
     structure = mes_dossiers.enregistrer_ma_structure()
     expect(structure.titre).to_have_text("Enregistrer ma structure")
+    rendu_complet(porteur)
     structure.remplir(
         nom=STRUCTURE,
         type_structure="Association",
@@ -314,9 +348,10 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     )
     mes_dossiers = structure.enregistrer()
     expect(mes_dossiers.message).to_have_text("Votre structure est enregistrée.")
-    expect(mes_dossiers.page.get_by_role("main")).to_contain_text(
-        f"Vous agissez pour {STRUCTURE}."
-    )
+    expect(mes_dossiers.page.get_by_role("main")).to_contain_text(f"Vous agissez pour {STRUCTURE}.")
+    rendu_complet(porteur)
+
+    vers_mes_dossiers(mes_dossiers)
 
     pdf = tmp_path / "statuts.pdf"
     pdf.write_bytes(PDF_MINIMAL)
@@ -333,7 +368,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
         expect(dossier.etape(etape)).to_have_count(1)
     expect(dossier.etape("Dépôt du dossier")).to_contain_text("statut : Brouillon → Déposé")
 
-    mes_dossiers.aller(PageMesDossiers.chemin_de(contrat_charge.slug))
+    vers_mes_dossiers(mes_dossiers)
     rediger_et_deposer(mes_dossiers, ACTION_IRRECEVABLE, pdf)
 
     # 3. The comité de recevabilité admits the first dossier and turns the second down.
@@ -341,6 +376,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     expect(tableau.ligne_dossier(NUMERO)).to_contain_text("Déposé")
     comite = tableau.ouvrir_comite_de_recevabilite()
     expect(comite.titre).to_have_text("Comité de recevabilité")
+    rendu_complet(page)
     comite.decider(NUMERO, "Déclarer recevable")
     comite.decider(NUMERO_IRRECEVABLE, "Déclarer irrecevable", motif=MOTIF_IRRECEVABLE)
     seance = comite.enregistrer()
@@ -349,14 +385,16 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     expect(seance.decision(NUMERO)).to_contain_text("Déclarer recevable")
     expect(seance.decision(NUMERO_IRRECEVABLE)).to_contain_text("Déclarer irrecevable")
     expect(seance.decision(NUMERO_IRRECEVABLE)).to_contain_text(MOTIF_IRRECEVABLE)
+    rendu_complet(page)
 
-    mes_dossiers.aller(PageMesDossiers.chemin_de(contrat_charge.slug))
+    vers_mes_dossiers(mes_dossiers)
     expect(mes_dossiers.ligne_dossier(ACTION)).to_contain_text("Recevable")
     expect(mes_dossiers.ligne_dossier(ACTION_IRRECEVABLE)).to_contain_text("Irrecevable")
     refuse = mes_dossiers.ouvrir_dossier(ACTION_IRRECEVABLE)
     expect(refuse.statut).to_have_text("Irrecevable")
     expect(refuse.motif_decision).to_contain_text(MOTIF_IRRECEVABLE)
     expect(refuse.etape("Déclaré irrecevable")).to_contain_text(f"Motif : {MOTIF_IRRECEVABLE}")
+    rendu_complet(porteur)
 
     # 4. Instruction: the pilote launches it, the CAF and the État give their avis.
     tableau = tableau_d_instruction(page, base, contrat)
@@ -372,6 +410,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     expect(tableau_caf.ligne_dossier(NUMERO_IRRECEVABLE)).to_contain_text("Irrecevable")
     avis = tableau_caf.ouvrir_avis(NUMERO, f"Avis · {CAF}")
     expect(avis.titre).to_have_text("Avis d'instruction")
+    rendu_complet(caf)
     tableau_caf = avis.donner(
         avis="Favorable", montant="4000", commentaire="Action utile aux familles allocataires."
     )
@@ -381,9 +420,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     tableau_etat = tableau_d_instruction(etat, base, contrat)
     avis = tableau_etat.ouvrir_avis(NUMERO, f"Avis · {ETAT}")
     tableau_etat = avis.donner(avis="Favorable", montant="5000")
-    expect(tableau_etat.message).to_have_text(
-        f"Avis de {ETAT} enregistré sur le dossier {NUMERO}."
-    )
+    expect(tableau_etat.message).to_have_text(f"Avis de {ETAT} enregistré sur le dossier {NUMERO}.")
 
     tableau = tableau_d_instruction(page, base, contrat)
     dossier_pilote = tableau.ouvrir_dossier(NUMERO)
@@ -392,6 +429,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     expect(dossier_pilote.financement(ETAT)).to_contain_text("5 000,00 €")
     dossier_pilote.transitionner("Proposer au comité de pilotage")
     expect(dossier_pilote.statut).to_have_text("Proposé au comité de pilotage")
+    rendu_complet(page)
 
     # 5. The COPIL, held by the État, validates the programming in one recorded meeting.
     tableau_etat = tableau_d_instruction(etat, base, contrat)
@@ -405,6 +443,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     expect(seance.decisions).to_have_count(1)
     expect(seance.decision(NUMERO)).to_contain_text("Valider")
     expect(seance.decision(NUMERO)).to_contain_text("Nadia Benali")
+    rendu_complet(etat)
 
     # 6. The pilote establishes the conventions; each one prints as a PDF.
     dossier_pilote.page.reload()
@@ -429,6 +468,9 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
         convention = ouvrir_convention(dossier_pilote, numero)
         expect(convention.titre).to_have_text(f"Paiements de la convention n° {numero}")
         expect(convention.total("Montant de la convention")).to_have_text(montant)
+        rendu_complet(page)
+        # The commune finances neither convention: the pilote reads, does not pay.
+        expect(page.get_by_role("button", name="Enregistrer le paiement")).to_have_count(0)
         adresse_pdf = convention.lien_pdf.get_attribute("href")
         reponse = page.request.get(base + adresse_pdf)
         assert reponse.ok
@@ -473,7 +515,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
         "statut : Conventionné → Soldé"
     )
 
-    mes_dossiers.aller(PageMesDossiers.chemin_de(contrat_charge.slug))
+    vers_mes_dossiers(mes_dossiers)
     expect(mes_dossiers.ligne_dossier(ACTION)).to_contain_text("Soldé")
 
     # 8. Anyone reads the year's plan d'actions and its synthetic figures.
@@ -481,6 +523,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     appel_public = appels_du_contrat(visiteur, base, contrat).ouvrir_appel(TITRE_APPEL)
     plan = appel_public.ouvrir_plan()
     expect(plan.titre).to_have_text(f"Plan d'actions {ANNEE}")
+    rendu_complet(visiteur)
     # Each tile reads "figure, then what it counts" (two paragraphs: the rendered text).
     for description, attendu in (
         ("action programmée", "1 action programmée"),
