@@ -1,0 +1,445 @@
+"""Who gets what from every programmation URL: one table, every role, every URL.
+
+MATRICE below is the whole access policy of the programmation pages at a glance, read
+from DESIGN.md §1 (roles) and programmation/permissions.py. Each cell is what a person
+of that role gets on the URL (GET, or POST with an empty body for POST-only URLs):
+
+- PAGE: 200, the page (or file) is shown;
+- REFUS: 403, a logged-in person without the right;
+- CONNEXION: 302 to the login page, an anonymous visitor;
+- TRAITE: a POST the view handles (redirection with a message, form errors…), not a 403.
+
+Every URL is tried on an object where it makes sense: a published, open call; the
+porteur's sections on a draft; avis on a dossier in instruction; the granted amount on
+a validated dossier; conventions of a conventioned dossier; a meeting. The demo porteur
+is attached to that dossier's structure; the CAF (demo financeur) is asked money by it,
+the Région (another financeur) is not. A test also checks the table has one row per
+registered URL name, so a new URL without its row fails.
+"""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from comptes.models import Role
+from contrats.models import Instance, Organisation
+from contrats.tests.factories import HabilitationFactory
+from gouvernance.services import creer_seance
+from programmation import urls as urls_programmation
+from programmation.models import Dossier, Statut
+from programmation.services.dossiers import ajouter_piece
+from programmation.services.transitions import transitionner
+from programmation.tests.factories import AppelFactory, DossierFactory, StructureFactory, villiers
+from programmation.tests.test_conventions_paiements import convention_de
+from programmation.tests.test_parcours_services import _porteur_de
+from programmation.tests.test_pieces_jointes import CONTENU_PDF
+from programmation.tests.test_vues_instruction import (
+    INDEFINI,
+    client_de,
+    dossier_conventionne,
+    dossier_depose,
+    dossier_en_instruction,
+    dossier_propose,
+    dossier_valide,
+    financement,
+    utilisateur,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "200"
+REFUS = "403"
+CONNEXION = "connexion"
+TRAITE = "traité"
+
+ROLES = (
+    "anonyme",
+    "pilote",
+    "etat",
+    "financeur",  # CAF, asked money by the dossier
+    "autre_financeur",  # Région Île-de-France, asked nothing
+    "porteur",  # the dossier's structure
+    "autre_porteur",  # another structure
+    "membre",
+)
+# URLs that only accept POST: a GET answers 405 (see test_post_only_urls_refuse_get).
+POST_SEULEMENT = frozenset(
+    {
+        "nouveau_dossier",
+        "transition",
+        "piece_supprimer",
+        "appel_publier",
+        "mettre_en_instruction_lot",
+    }
+)
+
+# fmt: off
+MATRICE = {
+    # --- Public pages: the calls and the plan d'actions, for everyone ---
+    "appels": {
+        "anonyme": PAGE, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    "appel": {
+        "anonyme": PAGE, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    "plan_annuel": {
+        "anonyme": PAGE, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    "plan_annuel_export": {
+        "anonyme": PAGE, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    # --- The porteur's space: anyone logged in may register a structure and become its
+    # porteur, so these pages open to every account and show only its own structure ---
+    "structure": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    "mes_dossiers": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    "nouveau_dossier": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
+        "autre_financeur": TRAITE, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": TRAITE,
+    },
+    # --- A dossier in instruction: its porteur, the pilotage, the members and the financeurs
+    # it asks read it; the others never. Any reader may post a transition, the service then
+    # refuses it with a message if the reader lacks the transition's role ---
+    "dossier": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": PAGE,
+    },
+    "transition": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
+        "autre_financeur": REFUS, "porteur": TRAITE, "autre_porteur": REFUS, "membre": TRAITE,
+    },
+    "piece": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": PAGE,
+    },
+    # --- The sections of a draft: its porteur alone edits them ---
+    "dossier_action": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "dossier_public": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "dossier_budget": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "dossier_pieces": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "piece_supprimer": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": TRAITE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    # --- Running the call: the pilote and the État ---
+    "appel_nouveau": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "appel_modifier": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "appel_enveloppes": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "appel_publier": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "mettre_en_instruction_lot": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "comite_recevabilite": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "comite_pilotage": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    # --- The instruction board: partners of the instruction (a financeur sees only the
+    # dossiers asking its organisation); meeting records: members of the instances ---
+    "dossiers_appel": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
+    },
+    "seance": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
+    },
+    # --- The CAF's financement: its avis and granted amount are the CAF's own ---
+    "financement_avis": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "financement_accord": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    # --- The CAF's convention: the pilotage, the CAF and the dossier's porteur ---
+    "convention_pdf": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "convention_paiements": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+}
+# fmt: on
+
+SLUG = "villiers-sur-marne-2015-2020"
+
+
+# --- The object each URL is tried on: (its URL, the dossier whose porteur acts) ----------------
+
+
+def _url(nom: str, *args) -> str:
+    return reverse(f"programmation:{nom}", args=args)
+
+
+def _page_de_l_appel(nom: str, *suite, preparer=None):
+    """A page of a published, open call, holding the dossier `preparer` makes, if any."""
+
+    def cible():
+        appel = AppelFactory()
+        dossier = preparer(appel) if preparer is not None else None
+        return _url(nom, SLUG, appel.annee, *suite), dossier
+
+    return cible
+
+
+def _du_contrat(nom: str, dossier=None):
+    """A page of the contract, while the porteur has a draft."""
+
+    def cible():
+        return _url(nom, SLUG), dossier() if dossier is not None else None
+
+    return cible
+
+
+def _brouillon(nom: str):
+    def cible():
+        dossier = DossierFactory(complet=True)
+        return _url(nom, dossier.pk), dossier
+
+    return cible
+
+
+def _en_instruction(nom: str, *suite):
+    def cible():
+        dossier = dossier_en_instruction()
+        return _url(nom, dossier.pk, *suite), dossier
+
+    return cible
+
+
+def _piece(dossier, porteur):
+    return ajouter_piece(
+        dossier=dossier,
+        nature="statuts",
+        fichier=SimpleUploadedFile("statuts.pdf", CONTENU_PDF),
+        acteur=porteur,
+    )
+
+
+def _piece_deposee():
+    dossier = DossierFactory(complet=True)
+    porteur = _porteur_de(dossier)
+    piece = _piece(dossier, porteur)
+    transitionner(dossier=dossier, transition="deposer", acteur=porteur)
+    return _url("piece", piece.pk), dossier
+
+
+def _piece_du_brouillon():
+    dossier = DossierFactory(complet=True)
+    piece = _piece(dossier, _porteur_de(dossier))
+    return _url("piece_supprimer", piece.pk), dossier
+
+
+def _financement_caf(nom: str, etape):
+    def cible():
+        dossier = etape()
+        return _url(nom, financement(dossier, "caf").pk), dossier
+
+    return cible
+
+
+def _convention_caf(nom: str):
+    def cible():
+        dossier = dossier_conventionne()
+        return _url(nom, convention_de(dossier, "caf").pk), dossier
+
+    return cible
+
+
+def _seance():
+    seance = creer_seance(
+        instance=villiers().instances.filter(nature=Instance.Nature.COMITE_RECEVABILITE).first(),
+        date=date.today(),
+        titre="Comité de recevabilité",
+        acteur=utilisateur("pilote"),
+    )
+    return _url("seance", seance.pk), None
+
+
+CIBLES = {
+    "appels": _du_contrat("appels", dossier_en_instruction),
+    "appel": _page_de_l_appel("appel", preparer=dossier_en_instruction),
+    "plan_annuel": _page_de_l_appel("plan_annuel", preparer=dossier_en_instruction),
+    "plan_annuel_export": _page_de_l_appel(
+        "plan_annuel_export", "csv", preparer=dossier_en_instruction
+    ),
+    "structure": _du_contrat("structure", DossierFactory),
+    "mes_dossiers": _du_contrat("mes_dossiers", DossierFactory),
+    "nouveau_dossier": _page_de_l_appel("nouveau_dossier"),
+    "dossier": _en_instruction("dossier"),
+    "transition": _en_instruction("transition", "proposer"),
+    "piece": _piece_deposee,
+    "dossier_action": _brouillon("dossier_action"),
+    "dossier_public": _brouillon("dossier_public"),
+    "dossier_budget": _brouillon("dossier_budget"),
+    "dossier_pieces": _brouillon("dossier_pieces"),
+    "piece_supprimer": _piece_du_brouillon,
+    "appel_nouveau": _du_contrat("appel_nouveau"),
+    "appel_modifier": _page_de_l_appel("appel_modifier"),
+    "appel_enveloppes": _page_de_l_appel("appel_enveloppes"),
+    "appel_publier": _page_de_l_appel("appel_publier"),
+    "mettre_en_instruction_lot": _page_de_l_appel("mettre_en_instruction_lot"),
+    "comite_recevabilite": _page_de_l_appel("comite_recevabilite", preparer=dossier_depose),
+    "comite_pilotage": _page_de_l_appel("comite_pilotage", preparer=dossier_propose),
+    "dossiers_appel": _page_de_l_appel("dossiers_appel", preparer=dossier_en_instruction),
+    "seance": _seance,
+    "financement_avis": _financement_caf("financement_avis", dossier_en_instruction),
+    "financement_accord": _financement_caf("financement_accord", dossier_valide),
+    "convention_pdf": _convention_caf("convention_pdf"),
+    "convention_paiements": _convention_caf("convention_paiements"),
+}
+
+
+def personne(role: str, dossier):
+    """The account of a role; the demo porteur is attached to the dossier's structure."""
+    if role == "anonyme":
+        return None
+    if role == "porteur" and dossier is not None:
+        return _porteur_de(dossier)
+    if role == "autre_financeur":
+        return HabilitationFactory(
+            contrat=villiers(),
+            role=Role.FINANCEUR,
+            organisation=Organisation.objects.get(code="region-idf"),
+        ).utilisateur
+    if role == "autre_porteur":
+        return HabilitationFactory(
+            contrat=villiers(), role=Role.PORTEUR, organisation=StructureFactory().organisation
+        ).utilisateur
+    return utilisateur(role)
+
+
+def constater(reponse) -> str:
+    """What a response means, in the terms of the matrix."""
+    if reponse.status_code == 302 and reponse["Location"].startswith(reverse("comptes:connexion")):
+        return CONNEXION
+    if reponse.status_code in (200, 403):
+        return str(reponse.status_code)
+    if reponse.status_code in (404, 405) or reponse.status_code >= 500:
+        return str(reponse.status_code)
+    return TRAITE
+
+
+def lire(reponse) -> str:
+    """The text of a page or export, checked for undefined template variables.
+
+    Files are streamed: consuming the stream closes it as the test client expects (an
+    explicit close() would fire request_finished again and drop the test's database
+    connection); like PDFs, they are not text.
+    """
+    if reponse.streaming:
+        b"".join(reponse.streaming_content)
+        return ""
+    if reponse.get("Content-Type", "").startswith("application/pdf"):
+        return ""
+    corps = reponse.content.decode()
+    assert INDEFINI not in corps
+    return corps
+
+
+def lecteurs(dossier: Dossier) -> set[str]:
+    """Who may read the dossier (DESIGN.md §1): a draft is its porteur's and the pilotage's."""
+    if Dossier.objects.get(pk=dossier.pk).statut == Statut.BROUILLON:
+        return {"pilote", "etat", "porteur"}
+    return {"pilote", "etat", "financeur", "porteur", "membre"}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# --- The tests ------------------------------------------------------------------------------
+
+
+def test_the_matrix_has_a_row_for_every_programmation_url_and_a_cell_for_every_role():
+    noms = [motif.name for motif in urls_programmation.urlpatterns]
+    assert len(noms) == len(set(noms)), "un nom d'URL est en double"
+    assert set(MATRICE) == set(noms)
+    assert set(CIBLES) == set(noms)
+    assert POST_SEULEMENT.issubset(noms)
+    for nom, ligne in MATRICE.items():
+        assert tuple(ligne) == ROLES, nom
+        assert set(ligne.values()) <= {PAGE, REFUS, CONNEXION, TRAITE}, nom
+        # A POST-only URL shows no page; a page answers no POST in this table.
+        if nom in POST_SEULEMENT:
+            assert PAGE not in ligne.values(), nom
+        else:
+            assert TRAITE not in ligne.values(), nom
+
+
+@pytest.mark.parametrize(
+    ("nom", "role"),
+    [(nom, role) for nom in MATRICE for role in ROLES],
+    ids=[f"{nom}-{role}" for nom in MATRICE for role in ROLES],
+)
+def test_each_role_gets_what_the_policy_grants_on_each_url(nom, role):
+    url, dossier = CIBLES[nom]()
+    client = client_de(personne(role, dossier))
+
+    reponse = client.post(url, {}) if nom in POST_SEULEMENT else client.get(url)
+
+    corps = lire(reponse)
+    assert constater(reponse) == MATRICE[nom][role], (
+        f"{role} sur {nom} ({url}) : réponse {reponse.status_code}"
+    )
+    if dossier is not None and role not in lecteurs(dossier):
+        # A page shown to someone who may not read the dossier doesn't name it either.
+        assert dossier.numero not in corps, f"{role} lit le dossier {dossier.numero} sur {nom}"
+
+
+@pytest.mark.parametrize(
+    ("nom", "role"),
+    [(nom, role) for nom in sorted(POST_SEULEMENT) for role in ROLES],
+    ids=[f"{nom}-{role}" for nom in sorted(POST_SEULEMENT) for role in ROLES],
+)
+def test_post_only_urls_refuse_get(nom, role):
+    url, dossier = CIBLES[nom]()
+    reponse = client_de(personne(role, dossier)).get(url)
+
+    # An anonymous visitor may be sent to the login page first: neither way reaches the view.
+    attendus = {"405", CONNEXION} if role == "anonyme" else {"405"}
+    assert constater(reponse) in attendus, f"{role} sur {nom} : réponse {reponse.status_code}"
