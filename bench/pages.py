@@ -124,37 +124,48 @@ def pages_publiques() -> list[str]:
     ]
 
 
-def bench_pages(repetitions: int) -> list[str]:
+def mesurer_url(client, url: str, repetitions: int) -> tuple[list[float], int]:
+    """Durations of repeated GETs of one URL, and the SQL queries of one of them."""
     from django.db import connection
+
+    # Counted at execution: Django empties its query log when a request starts.
+    requetes: list[str] = []
+
+    def compter(execute, sql, params, many, context):
+        requetes.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(compter):
+        reponse = client.get(url)
+    assert reponse.status_code == 200, f"{url} : {reponse.status_code}"
+    return mesurer(lambda: client.get(url), repetitions), len(requetes)
+
+
+def bench_pages(repetitions: int) -> list[str]:
     from django.test import Client
 
     client = Client()
     lignes = []
     for url in pages_publiques():
-        requetes: list[str] = []
-
-        def compter(execute, sql, params, many, context, requetes=requetes):
-            requetes.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(compter):
-            reponse = client.get(url)
-        assert reponse.status_code == 200, f"{url} : {reponse.status_code}"
-        lignes.append(resume(url, mesurer(lambda u=url: client.get(u), repetitions), len(requetes)))
+        durees, requetes = mesurer_url(client, url, repetitions)
+        lignes.append(resume(url, durees, requetes))
     return lignes
+
+
+def afficher(repetitions: int, *groupes: list[str]) -> None:
+    from django.db import connection
+
+    print(f"Base : {connection.vendor} ; répétitions : {repetitions} par page")
+    print(f"{'mesure':<68} {'médiane':>9} {'p95':>9} {'SQL':>6}   (ms)")
+    for lignes in groupes:
+        for ligne in lignes:
+            print(ligne)
 
 
 def main() -> None:
     args = parse_args()
     configurer_django(args.database_url)
-    from django.db import connection
-
-    print(f"Base : {connection.vendor} ; répétitions : {args.repetitions} par page")
-    print(f"{'mesure':<68} {'médiane':>9} {'p95':>9} {'SQL':>6}   (ms)")
-    for ligne in bench_chargement(args.chargements):
-        print(ligne)
-    for ligne in bench_pages(args.repetitions):
-        print(ligne)
+    afficher(args.repetitions, bench_chargement(args.chargements), bench_pages(args.repetitions))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,13 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
-from bench.pages import configurer_django, mesurer, parse_args, resume  # noqa: E402
+from bench.pages import (  # noqa: E402
+    afficher,
+    configurer_django,
+    mesurer_url,
+    parse_args,
+    resume,
+)
 
 ANNEE = 2015
 
@@ -43,12 +49,12 @@ def _ms(debut: float) -> float:
 
 def pages(slug: str) -> list[tuple[str, str, bool]]:
     """(libellé, URL, connecté comme pilote) for every measured request."""
-    from django.urls import NoReverseMatch, reverse
+    from django.urls import reverse
 
     def url(nom: str, *args) -> str:
         return reverse(f"programmation:{nom}", args=[slug, *args])
 
-    mesures = [
+    return [
         ("liste des appels", url("appels"), False),
         (f"appel {ANNEE} (page publique)", url("appel", ANNEE), False),
         (f"plan d'actions {ANNEE}", url("plan_annuel", ANNEE), False),
@@ -56,19 +62,14 @@ def pages(slug: str) -> list[tuple[str, str, bool]]:
             (f"plan d'actions {ANNEE} ({format})", url("plan_annuel_export", ANNEE, format), False)
             for format in ("csv", "xlsx", "ods")
         ),
+        *(
+            (f"dossiers de l'appel {annee} (pilote)", url("dossiers_appel", annee), True)
+            for annee in (ANNEE, 2020)
+        ),
     ]
-    try:
-        for annee in (ANNEE, 2020):
-            mesures.append(
-                (f"dossiers de l'appel {annee} (pilote)", url("dossiers_appel", annee), True)
-            )
-    except NoReverseMatch:
-        print("Note : programmation:dossiers_appel n'existe pas encore, non mesuré.")
-    return mesures
 
 
 def bench_pages(repetitions: int) -> list[str]:
-    from django.db import connection
     from django.test import Client
 
     from comptes.models import Utilisateur
@@ -78,33 +79,15 @@ def bench_pages(repetitions: int) -> list[str]:
     pilote.force_login(Utilisateur.objects.get(username="pilote"))
     lignes = []
     for libelle, url, connecte in pages(Contrat.objects.get().slug):
-        client = pilote if connecte else public
-        # Counted at execution: Django empties its query log when a request starts.
-        requetes: list[str] = []
-
-        def compter(execute, sql, *params, requetes=requetes):
-            requetes.append(sql)
-            return execute(sql, *params)
-
-        with connection.execute_wrapper(compter):
-            reponse = client.get(url)
-        assert reponse.status_code == 200, f"{url} : {reponse.status_code}"
-        durees = mesurer(lambda u=url, c=client: c.get(u), repetitions)
-        lignes.append(resume(libelle, durees, len(requetes)))
+        durees, requetes = mesurer_url(pilote if connecte else public, url, repetitions)
+        lignes.append(resume(libelle, durees, requetes))
     return lignes
 
 
 def main() -> None:
     args = parse_args()
     configurer_django(args.database_url)
-    from django.db import connection
-
-    print(f"Base : {connection.vendor} ; répétitions : {args.repetitions} par page")
-    print(f"{'mesure':<68} {'médiane':>9} {'p95':>9} {'SQL':>6}   (ms)")
-    for ligne in preparer():
-        print(ligne)
-    for ligne in bench_pages(args.repetitions):
-        print(ligne)
+    afficher(args.repetitions, preparer(), bench_pages(args.repetitions))
 
 
 if __name__ == "__main__":
