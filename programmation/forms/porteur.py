@@ -12,7 +12,7 @@ from contrats.models import Contrat, Organisation
 from programmation.etats import Transition
 from programmation.models import Beneficiaires, Dossier, LigneBudget, PieceJointe, Structure
 from programmation.selectors.dossiers import financeurs_possibles, objectifs_du_contrat
-from programmation.services.dossiers import SectionAction
+from programmation.services.dossiers import CHAMPS_ACTION, SectionAction
 from programmation.validateurs import valider_rna, valider_siret
 
 MESSAGES_ENTIER = {
@@ -23,6 +23,10 @@ MESSAGES_ENTIER = {
 
 def _entier(label: str, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=0, error_messages=MESSAGES_ENTIER, **kwargs)
+
+
+# The action section's own fields; the pillar and the lists are mapped separately.
+CHAMPS_TEXTE_ACTION = tuple(champ for champ in CHAMPS_ACTION if champ != "pilier")
 
 
 class VersionForm(DsfrBaseForm):
@@ -187,22 +191,7 @@ class SectionActionForm(VersionForm):
             "initial",
             {
                 "version": dossier.version,
-                **{
-                    champ: getattr(dossier, champ)
-                    for champ in (
-                        "intitule",
-                        "description",
-                        "objectifs",
-                        "public_vise",
-                        "part_residents_qpv",
-                        "lieux",
-                        "date_debut",
-                        "date_fin",
-                        "nb_salaries",
-                        "etp_salaries",
-                        "nb_benevoles",
-                    )
-                },
+                **{champ: getattr(dossier, champ) for champ in CHAMPS_TEXTE_ACTION},
                 "pilier": dossier.pilier_id,
                 "objectifs_operationnels": [o.pk for o in dossier.objectifs_operationnels.all()],
                 "axes": [a.pk for a in dossier.axes.all()],
@@ -234,22 +223,7 @@ class SectionActionForm(VersionForm):
 
     def section(self) -> SectionAction:
         d = self.cleaned_data
-        valeurs = {
-            champ: d[champ]
-            for champ in (
-                "intitule",
-                "description",
-                "objectifs",
-                "public_vise",
-                "part_residents_qpv",
-                "lieux",
-                "date_debut",
-                "date_fin",
-                "nb_salaries",
-                "etp_salaries",
-                "nb_benevoles",
-            )
-        }
+        valeurs = {champ: d[champ] for champ in CHAMPS_TEXTE_ACTION}
         valeurs["pilier"] = self._piliers.get(d["pilier"]) if d["pilier"] else None
         return SectionAction(
             valeurs=valeurs,
