@@ -13,6 +13,7 @@ from programmation.etats import Transition
 from programmation.models import Beneficiaires, Dossier, LigneBudget, PieceJointe, Structure
 from programmation.selectors.dossiers import financeurs_possibles, objectifs_du_contrat
 from programmation.services.dossiers import CHAMPS_ACTION, SectionAction
+from programmation.services.structures import CHAMPS as CHAMPS_STRUCTURE
 from programmation.validateurs import valider_rna, valider_siret
 
 MESSAGES_ENTIER = {
@@ -78,7 +79,7 @@ class StructureForm(DsfrBaseForm):
             kwargs.setdefault(
                 "initial",
                 {"nom": structure.organisation.nom}
-                | {champ: getattr(structure, champ) for champ in self.champs_structure()},
+                | {champ: getattr(structure, champ) for champ in CHAMPS_STRUCTURE},
             )
         elif nom:
             kwargs.setdefault("initial", {"nom": nom})
@@ -90,21 +91,6 @@ class StructureForm(DsfrBaseForm):
             aide = "Pour changer de nom, contactez l'équipe projet."
             self.fields["nom"].help_text = self["nom"].help_text = aide
 
-    @staticmethod
-    def champs_structure() -> tuple[str, ...]:
-        return (
-            "type",
-            "siret",
-            "rna",
-            "adresse",
-            "code_postal",
-            "commune",
-            "representant_nom",
-            "representant_qualite",
-            "salaries",
-            "benevoles",
-        )
-
     def clean(self) -> dict[str, Any]:
         donnees = super().clean()
         type_structure, rna = donnees.get("type"), donnees.get("rna")
@@ -115,7 +101,7 @@ class StructureForm(DsfrBaseForm):
         return donnees
 
     def valeurs(self) -> dict[str, Any]:
-        return {champ: self.cleaned_data[champ] for champ in self.champs_structure()}
+        return {champ: self.cleaned_data[champ] for champ in CHAMPS_STRUCTURE}
 
 
 class NouveauDossierForm(DsfrBaseForm):
