@@ -3,6 +3,7 @@ from pathlib import Path
 from django.db import transaction
 
 from comptes.models import ROLES_AVEC_ORGANISATION, Role, Utilisateur
+from contrats.actions import ActionContrat
 from contrats.chargement.ecriture import Bilan, ecrire
 from contrats.chargement.lecture import ErreurChargement, lire_dossier
 from contrats.models import Contrat, Habilitation, Organisation
@@ -17,7 +18,7 @@ def charger_contrat(*, dossier: Path, acteur: Utilisateur | None = None) -> tupl
         enregistrer_evenement(
             acteur=acteur,
             objet=contrat,
-            action="contrat.chargement",
+            action=ActionContrat.CHARGEMENT,
             changements=bilan.en_dict(),
             motif=f"Chargement des données du dossier {dossier.name}",
         )
@@ -48,7 +49,7 @@ def attribuer_habilitation(
             enregistrer_evenement(
                 acteur=acteur,
                 objet=habilitation,
-                action="habilitation.attribution",
+                action=ActionContrat.HABILITATION_ATTRIBUTION,
                 changements={"rôle": role.value, "organisation": str(organisation or "")},
             )
     return habilitation

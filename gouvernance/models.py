@@ -4,6 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from contrats.models import Instance
+from historique.horloge import maintenant
 
 
 class Seance(models.Model):
@@ -41,7 +42,7 @@ class Decision(models.Model):
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="decisions"
     )
-    horodatage = models.DateTimeField("date et heure", auto_now_add=True)
+    horodatage = models.DateTimeField("date et heure", default=maintenant)
 
     class Meta:
         verbose_name = "décision"

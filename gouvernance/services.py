@@ -5,21 +5,32 @@ from django.db import models, transaction
 
 from comptes.models import Utilisateur
 from contrats.models import Instance
+from gouvernance.actions import ActionGouvernance
 from gouvernance.models import Decision, Seance
 from historique.services import enregistrer_evenement
 
 
 def creer_seance(
-    *, instance: Instance, date: date, titre: str, acteur: Utilisateur, ordre_du_jour: str = ""
+    *,
+    instance: Instance,
+    date: date,
+    titre: str,
+    acteur: Utilisateur,
+    ordre_du_jour: str = "",
+    est_demo: bool = False,
 ) -> Seance:
     with transaction.atomic():
         seance = Seance.objects.create(
-            instance=instance, date=date, titre=titre, ordre_du_jour=ordre_du_jour
+            instance=instance,
+            date=date,
+            titre=titre,
+            ordre_du_jour=ordre_du_jour,
+            est_demo=est_demo,
         )
         enregistrer_evenement(
             acteur=acteur,
             objet=seance,
-            action="seance.creation",
+            action=ActionGouvernance.SEANCE_CREATION,
             changements={"instance": instance.nom, "date": date.isoformat()},
         )
     return seance
@@ -48,7 +59,7 @@ def enregistrer_decision(
     enregistrer_evenement(
         acteur=acteur,
         objet=seance,
-        action="seance.decision",
+        action=ActionGouvernance.SEANCE_DECISION,
         changements={"objet": resultat.objet_libelle, "décision": decision_libelle},
         motif=motif,
     )

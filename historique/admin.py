@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from historique.actions import ActionAdministration
 from historique.models import Evenement
 from historique.services import enregistrer_evenement
 
@@ -24,7 +25,9 @@ class EvenementAdmin(admin.ModelAdmin):
         return False
 
 
-def _journaliser(request: HttpRequest, objet: Model, action: str, champs: list[str]) -> None:
+def _journaliser(
+    request: HttpRequest, objet: Model, action: ActionAdministration, champs: list[str]
+) -> None:
     enregistrer_evenement(
         acteur=request.user,
         objet=objet,
@@ -39,23 +42,23 @@ class HistoriseMixin:
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        action = "admin.modification" if change else "admin.creation"
+        action = ActionAdministration.MODIFICATION if change else ActionAdministration.CREATION
         _journaliser(request, obj, action, list(form.changed_data))
 
     def delete_model(self, request, obj) -> None:
-        _journaliser(request, obj, "admin.suppression", [])
+        _journaliser(request, obj, ActionAdministration.SUPPRESSION, [])
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset) -> None:
         for obj in queryset:
-            _journaliser(request, obj, "admin.suppression", [])
+            _journaliser(request, obj, ActionAdministration.SUPPRESSION, [])
         super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change) -> None:
         super().save_formset(request, form, formset, change)
         for obj in formset.new_objects:
-            _journaliser(request, obj, "admin.creation", [])
+            _journaliser(request, obj, ActionAdministration.CREATION, [])
         for obj, champs in formset.changed_objects:
-            _journaliser(request, obj, "admin.modification", champs)
+            _journaliser(request, obj, ActionAdministration.MODIFICATION, champs)
         for obj in formset.deleted_objects:
-            _journaliser(request, obj, "admin.suppression", [])
+            _journaliser(request, obj, ActionAdministration.SUPPRESSION, [])

@@ -3,6 +3,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from historique.horloge import maintenant
+
 
 class Evenement(models.Model):
     """One row per change of domain data: who, when, on what, what changed and why.
@@ -11,7 +13,7 @@ class Evenement(models.Model):
     kept with RESTRICT so that history never loses who acted.
     """
 
-    horodatage = models.DateTimeField("date et heure", auto_now_add=True, db_index=True)
+    horodatage = models.DateTimeField("date et heure", default=maintenant, db_index=True)
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="acteur",

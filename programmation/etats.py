@@ -1,114 +1,205 @@
-"""The dossier's state machine, declared once: every transition goes through it."""
+"""The dossier's state machine, declared once: every transition goes through it.
 
+Each `Transition` carries everything about itself (who may take it, from and to which
+statut, whether a motif is required, what it checks first and does, the e-mail it sends,
+how the timeline says it, the committee that takes it). Nothing else in the code keys a
+table by a transition's code: a transition added here is complete or a test fails.
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from comptes.models import Role
-from programmation.models import Statut
+from comptes.models import Role, Utilisateur
+from contrats.models import Instance
+from programmation.models import CodeTransition, Dossier, Statut
+from programmation.services import effets
+
+# DSFR badge modifier per statut: grey while nothing is decided, colours once it is.
+BADGES: dict[Statut, str] = {
+    Statut.BROUILLON: "",
+    Statut.DEPOSE: "fr-badge--info",
+    Statut.RECEVABLE: "fr-badge--info",
+    Statut.EN_INSTRUCTION: "fr-badge--info",
+    Statut.PROPOSE: "fr-badge--new",
+    Statut.VALIDE: "fr-badge--success",
+    Statut.CONVENTIONNE: "fr-badge--success",
+    Statut.SOLDE: "fr-badge--success",
+    Statut.IRRECEVABLE: "fr-badge--error",
+    Statut.REFUSE: "fr-badge--error",
+    Statut.AJOURNE: "fr-badge--warning",
+    Statut.RETIRE: "",
+}
 
 PILOTAGE = frozenset({Role.PILOTE, Role.ETAT})
 AVANT_DECISION = frozenset(
     {Statut.BROUILLON, Statut.DEPOSE, Statut.RECEVABLE, Statut.EN_INSTRUCTION, Statut.PROPOSE}
 )
 
+Etape = Callable[[Dossier, Utilisateur], None]
+
+
+def _rien(dossier: Dossier, acteur: Utilisateur) -> None:
+    return None
+
 
 @dataclass(frozen=True)
 class Transition:
-    nom: str
-    libelle: str
+    code: CodeTransition
     depuis: frozenset[Statut]
     vers: Statut
-    roles: frozenset[str]
+    roles: frozenset[Role]
+    # The timeline's words, in the past ("Déclaré recevable").
+    libelle_passe: str
+    # The porteur's e-mail subject; {numero} is the dossier's number.
+    objet_courriel: str
     motif_obligatoire: bool = False
+    precondition: Etape = _rien
+    effet: Etape = _rien
+    # The body whose meeting takes this decision (Article 3 §2.1), if any.
+    comite: Instance.Nature | None = None
+    # DSFR classes of its button: giving up a dossier is never the primary action.
+    bouton: str = "fr-btn"
+
+    @property
+    def libelle(self) -> str:
+        return self.code.label
+
+    @property
+    def action(self) -> str:
+        """The code of the history event it writes."""
+        return f"dossier.{self.code}"
+
+    @property
+    def badge(self) -> str:
+        return BADGES[self.vers]
 
 
-TRANSITIONS: dict[str, Transition] = {
-    t.nom: t
+TRANSITIONS: dict[CodeTransition, Transition] = {
+    t.code: t
     for t in (
         Transition(
-            "deposer",
-            "Déposer le dossier",
+            CodeTransition.DEPOSER,
             frozenset({Statut.BROUILLON}),
             Statut.DEPOSE,
             frozenset({Role.PORTEUR}),
+            libelle_passe="Dépôt du dossier",
+            objet_courriel="Votre dossier {numero} est déposé",
+            precondition=effets.verifier_depot,
+            effet=effets.figer_version,
         ),
         Transition(
-            "retirer",
-            "Retirer le dossier",
+            CodeTransition.RETIRER,
             AVANT_DECISION,
             Statut.RETIRE,
             frozenset({Role.PORTEUR}),
+            libelle_passe="Retrait du dossier par le porteur",
+            objet_courriel="Votre dossier {numero} est retiré",
+            bouton="fr-btn fr-btn--secondary",
         ),
         Transition(
-            "declarer_recevable",
-            "Déclarer recevable",
+            CodeTransition.DECLARER_RECEVABLE,
             frozenset({Statut.DEPOSE}),
             Statut.RECEVABLE,
             PILOTAGE,
+            libelle_passe="Déclaré recevable",
+            objet_courriel="Votre dossier {numero} est recevable",
+            comite=Instance.Nature.COMITE_RECEVABILITE,
         ),
         Transition(
-            "declarer_irrecevable",
-            "Déclarer irrecevable",
+            CodeTransition.DECLARER_IRRECEVABLE,
             frozenset({Statut.DEPOSE}),
             Statut.IRRECEVABLE,
             PILOTAGE,
+            libelle_passe="Déclaré irrecevable",
+            objet_courriel="Votre dossier {numero} n'est pas recevable",
             motif_obligatoire=True,
+            comite=Instance.Nature.COMITE_RECEVABILITE,
         ),
         Transition(
-            "mettre_en_instruction",
-            "Mettre en instruction",
+            CodeTransition.METTRE_EN_INSTRUCTION,
             frozenset({Statut.RECEVABLE, Statut.AJOURNE}),
             Statut.EN_INSTRUCTION,
             PILOTAGE,
+            libelle_passe="Mise en instruction",
+            objet_courriel="Votre dossier {numero} est en instruction",
+            effet=effets.ouvrir_financements,
         ),
         Transition(
-            "proposer",
-            "Proposer au comité de pilotage",
+            CodeTransition.PROPOSER,
             frozenset({Statut.EN_INSTRUCTION}),
             Statut.PROPOSE,
             PILOTAGE,
+            libelle_passe="Proposition au comité de pilotage",
+            objet_courriel="Votre dossier {numero} est proposé au comité de pilotage",
+            precondition=effets.verifier_avis_rendus,
         ),
-        Transition("valider", "Valider", frozenset({Statut.PROPOSE}), Statut.VALIDE, PILOTAGE),
         Transition(
-            "refuser",
-            "Refuser",
+            CodeTransition.VALIDER,
+            frozenset({Statut.PROPOSE}),
+            Statut.VALIDE,
+            PILOTAGE,
+            libelle_passe="Validation par le comité de pilotage",
+            objet_courriel="Votre dossier {numero} est validé",
+            effet=effets.accorder_montants_proposes,
+            comite=Instance.Nature.COPIL_POLITIQUE,
+        ),
+        Transition(
+            CodeTransition.REFUSER,
             frozenset({Statut.PROPOSE}),
             Statut.REFUSE,
             PILOTAGE,
+            libelle_passe="Refus par le comité de pilotage",
+            objet_courriel="Votre dossier {numero} est refusé",
             motif_obligatoire=True,
+            comite=Instance.Nature.COPIL_POLITIQUE,
         ),
         Transition(
-            "ajourner",
-            "Ajourner",
+            CodeTransition.AJOURNER,
             frozenset({Statut.PROPOSE}),
             Statut.AJOURNE,
             PILOTAGE,
+            libelle_passe="Ajournement par le comité de pilotage",
+            objet_courriel="Votre dossier {numero} est ajourné",
             motif_obligatoire=True,
+            comite=Instance.Nature.COPIL_POLITIQUE,
         ),
         Transition(
-            "conventionner",
-            "Établir les conventions",
+            CodeTransition.CONVENTIONNER,
             frozenset({Statut.VALIDE}),
             Statut.CONVENTIONNE,
             PILOTAGE,
+            libelle_passe="Établissement des conventions",
+            objet_courriel="Les conventions de votre dossier {numero} sont établies",
+            effet=effets.etablir_conventions,
         ),
         # A financeur paying the last balance closes the dossier (see services.paiements).
         Transition(
-            "solder",
-            "Solder",
+            CodeTransition.SOLDER,
             frozenset({Statut.CONVENTIONNE}),
             Statut.SOLDE,
             PILOTAGE | {Role.FINANCEUR},
+            libelle_passe="Solde du dossier",
+            objet_courriel="Votre dossier {numero} est soldé",
+            precondition=effets.verifier_soldes,
         ),
     )
 }
-
-# Which committee takes which decisions (Article 3 §2.1 and "5- Un premier plan d'actions").
-DECISIONS_DU_COMITE_DE_RECEVABILITE = ("declarer_recevable", "declarer_irrecevable")
-DECISIONS_DU_COPIL = ("valider", "refuser", "ajourner")
 
 STATUTS_PROGRAMMES = frozenset({Statut.VALIDE, Statut.CONVENTIONNE, Statut.SOLDE})
 STATUTS_FINAUX = frozenset({Statut.IRRECEVABLE, Statut.REFUSE, Statut.SOLDE, Statut.RETIRE})
 
 
+def transition_par_code(code: str) -> Transition | None:
+    try:
+        return TRANSITIONS[CodeTransition(code)]
+    except ValueError:
+        return None
+
+
 def transitions_depuis(statut: str) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if statut in t.depuis]
+
+
+def decisions_du_comite(nature: str) -> list[Transition]:
+    """The decisions a body's meeting takes, in declaration order."""
+    return [t for t in TRANSITIONS.values() if t.comite == nature]

@@ -1,9 +1,82 @@
-"""Who may read and act on programmation data: one place, used by views and services."""
+"""Who may read and act on programmation data: the only module that looks at roles.
 
-from comptes.models import Role
-from contrats.models import Organisation
+For each object, the predicate (may this person read this dossier?) and the queryset
+(which dossiers of this call may they read?) sit side by side and state the same rule,
+so that a list never shows a link its page would refuse. Selectors, views, templates and
+services ask here; none of them tests a role.
+
+Every function takes the person (`qui`) either as a user or, when the caller already read
+them for this contract, as their `Droits`, which saves a query per check on long pages.
+"""
+
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from comptes.models import Role, Utilisateur
+from contrats.models import Contrat, Organisation
 from contrats.selectors import Droits, droits
-from programmation.models import Dossier, Financement, LigneBudget, Statut
+from programmation.models import (
+    AppelAProjets,
+    Convention,
+    Dossier,
+    Enveloppe,
+    Financement,
+    LigneBudget,
+    Statut,
+)
+
+Qui = Utilisateur | Droits
+
+
+def droits_de(qui: Qui, contrat: Contrat) -> Droits:
+    return qui if isinstance(qui, Droits) else droits(qui, contrat)
+
+
+# ---------------------------------------------------------------- the contract's pilotage
+
+
+def pilote(d: Droits) -> bool:
+    """The city's project team and the State co-steer the contract (Article 3 §1)."""
+    return d.a(Role.PILOTE, Role.ETAT)
+
+
+def peut_piloter(qui: Qui, contrat: Contrat) -> bool:
+    return pilote(droits_de(qui, contrat))
+
+
+def voit_les_appels_non_publies(qui: Qui, contrat: Contrat) -> bool:
+    return peut_piloter(qui, contrat)
+
+
+def peut_lire_seances(qui: Qui, contrat: Contrat) -> bool:
+    """The record of committee meetings: the pilotage and the bodies' members."""
+    d = droits_de(qui, contrat)
+    return pilote(d) or d.a(Role.MEMBRE)
+
+
+# ---------------------------------------------------------------- porteurs
+
+
+def organisations_porteuses(d: Droits) -> frozenset[int]:
+    return d.organisations_pour(Role.PORTEUR)
+
+
+def est_porteur_du_dossier(d: Droits, dossier: Dossier) -> bool:
+    return dossier.structure.organisation_id in organisations_porteuses(d)
+
+
+def peut_agir_pour_structure(d: Droits, organisation_id: int) -> bool:
+    return organisation_id in organisations_porteuses(d)
+
+
+def accede_a_l_espace_porteur(utilisateur: Utilisateur, d: Droits) -> bool:
+    """A logged-in newcomer with no role yet is a future porteur: registering a structure
+    is how associations join the call."""
+    nouveau_venu = utilisateur.is_authenticated and not d.roles
+    return bool(organisations_porteuses(d)) or nouveau_venu
+
+
+# ---------------------------------------------------------------- dossiers
 
 
 def financeurs_sollicites(dossier: Dossier) -> set[int]:
@@ -15,8 +88,47 @@ def financeurs_sollicites(dossier: Dossier) -> set[int]:
     return set(budget) | set(instruits)
 
 
-def est_porteur_du_dossier(d: Droits, dossier: Dossier) -> bool:
-    return dossier.structure.organisation_id in d.organisations_pour(Role.PORTEUR)
+def _voit_tous_les_dossiers_deposes(d: Droits) -> bool:
+    return pilote(d) or d.a(Role.MEMBRE)
+
+
+def peut_lire_dossier(qui: Qui, dossier: Dossier) -> bool:
+    d = droits_de(qui, dossier.appel.contrat)
+    if pilote(d) or est_porteur_du_dossier(d, dossier):
+        return True
+    if dossier.statut == Statut.BROUILLON:
+        return False
+    if _voit_tous_les_dossiers_deposes(d):
+        return True
+    return bool(d.organisations_pour(Role.FINANCEUR) & financeurs_sollicites(dossier))
+
+
+def dossiers_lisibles(qui: Qui, appel: AppelAProjets) -> QuerySet[Dossier]:
+    """The call's dossiers this person may read: the same rule as peut_lire_dossier."""
+    d = droits_de(qui, appel.contrat)
+    dossiers = Dossier.objects.filter(appel=appel)
+    if pilote(d):
+        return dossiers
+    a_soi = Q(structure__organisation__in=organisations_porteuses(d))
+    if _voit_tous_les_dossiers_deposes(d):
+        return dossiers.filter(a_soi | ~Q(statut=Statut.BROUILLON))
+    organisations = d.organisations_pour(Role.FINANCEUR)
+    budget = LigneBudget.objects.filter(
+        dossier=OuterRef("pk"), sens=LigneBudget.Sens.PRODUIT, financeur__in=organisations
+    )
+    instruits = Financement.objects.filter(dossier=OuterRef("pk"), financeur__in=organisations)
+    sollicite = (Exists(budget) | Exists(instruits)) & ~Q(statut=Statut.BROUILLON)
+    return dossiers.filter(a_soi | sollicite)
+
+
+def dossiers_instruits(qui: Qui, appel: AppelAProjets) -> QuerySet[Dossier]:
+    """What the instruction board lists: the readable dossiers once submitted."""
+    return dossiers_lisibles(qui, appel).exclude(statut=Statut.BROUILLON)
+
+
+def peut_modifier_dossier(qui: Qui, dossier: Dossier) -> bool:
+    d = droits_de(qui, dossier.appel.contrat)
+    return dossier.statut == Statut.BROUILLON and est_porteur_du_dossier(d, dossier)
 
 
 def peut_transitionner(d: Droits, roles: frozenset[str], dossier: Dossier) -> bool:
@@ -34,20 +146,17 @@ def peut_transitionner(d: Droits, roles: frozenset[str], dossier: Dossier) -> bo
     )
 
 
-def peut_lire_dossier(utilisateur, dossier: Dossier) -> bool:
-    d = droits(utilisateur, dossier.appel.contrat)
-    if d.a(Role.PILOTE, Role.ETAT) or est_porteur_du_dossier(d, dossier):
-        return True
-    if dossier.statut == Statut.BROUILLON:
-        return False
-    if d.a(Role.MEMBRE):
-        return True
-    return bool(d.organisations_pour(Role.FINANCEUR) & financeurs_sollicites(dossier))
+def voit_l_instruction(d: Droits) -> bool:
+    """Avis and comments are for the partners; the porteur sees amounts asked and granted."""
+    return pilote(d) or d.a(Role.FINANCEUR, Role.MEMBRE)
 
 
-def peut_modifier_dossier(utilisateur, dossier: Dossier) -> bool:
-    d = droits(utilisateur, dossier.appel.contrat)
-    return dossier.statut == Statut.BROUILLON and est_porteur_du_dossier(d, dossier)
+def voit_le_tableau(qui: Qui, contrat: Contrat) -> bool:
+    d = droits_de(qui, contrat)
+    return _voit_tous_les_dossiers_deposes(d) or bool(d.organisations_pour(Role.FINANCEUR))
+
+
+# ---------------------------------------------------------------- financements and envelopes
 
 
 def peut_instruire(d: Droits, financement: Financement) -> bool:
@@ -62,9 +171,66 @@ def peut_instruire(d: Droits, financement: Financement) -> bool:
     return False
 
 
-def peut_donner_avis(utilisateur, financement: Financement) -> bool:
-    return peut_instruire(droits(utilisateur, financement.dossier.appel.contrat), financement)
+def filtre_financements_instruits(d: Droits) -> Q:
+    """The financements a person instructs, as a query: the same rule as peut_instruire."""
+    filtre = Q(financeur__in=d.organisations_pour(Role.FINANCEUR))
+    if d.a(Role.ETAT):
+        filtre |= Q(financeur__type=Organisation.Type.ETAT)
+    if d.a(Role.PILOTE):
+        filtre |= Q(financeur__type=Organisation.Type.COMMUNE)
+    return filtre
 
 
-def peut_piloter(utilisateur, contrat) -> bool:
-    return droits(utilisateur, contrat).a(Role.PILOTE, Role.ETAT)
+def peut_donner_avis(qui: Qui, financement: Financement) -> bool:
+    return peut_instruire(droits_de(qui, financement.dossier.appel.contrat), financement)
+
+
+def _voit_tous_les_financeurs(d: Droits) -> bool:
+    return _voit_tous_les_dossiers_deposes(d)
+
+
+def enveloppes_lisibles(qui: Qui, appel: AppelAProjets) -> QuerySet[Enveloppe]:
+    """Envelopes on the board: all of them for the pilotage and members, a financeur's own."""
+    d = droits_de(qui, appel.contrat)
+    enveloppes = Enveloppe.objects.filter(appel=appel)
+    if _voit_tous_les_financeurs(d):
+        return enveloppes
+    return enveloppes.filter(financeur__in=d.organisations_pour(Role.FINANCEUR))
+
+
+def financements_lisibles(qui: Qui, appel: AppelAProjets) -> QuerySet[Financement]:
+    d = droits_de(qui, appel.contrat)
+    financements = Financement.objects.filter(dossier__appel=appel)
+    if _voit_tous_les_financeurs(d):
+        return financements
+    return financements.filter(financeur__in=d.organisations_pour(Role.FINANCEUR))
+
+
+# ---------------------------------------------------------------- conventions and payments
+
+
+def peut_lire_convention(d: Droits, convention: Convention) -> bool:
+    """A convention binds one financeur and the structure: they and the pilotage read it."""
+    financement = convention.financement
+    return (
+        pilote(d)
+        or financement.financeur_id in d.organisations_pour(Role.FINANCEUR)
+        or est_porteur_du_dossier(d, financement.dossier)
+    )
+
+
+def voit_les_conventions(d: Droits, dossier: Dossier) -> bool:
+    """Whether the dossier page has a column of conventions for this person."""
+    return pilote(d) or d.a(Role.FINANCEUR) or est_porteur_du_dossier(d, dossier)
+
+
+def conventions_lisibles(d: Droits, dossier: Dossier) -> QuerySet[Convention]:
+    """The dossier's conventions this person may open: the same rule as peut_lire_convention."""
+    conventions = Convention.objects.filter(financement__dossier=dossier)
+    if pilote(d) or est_porteur_du_dossier(d, dossier):
+        return conventions
+    return conventions.filter(financement__financeur__in=d.organisations_pour(Role.FINANCEUR))
+
+
+def peut_payer(d: Droits, convention: Convention) -> bool:
+    return peut_instruire(d, convention.financement)

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from contrats.models import Contrat, Organisation
-from programmation.etats import TRANSITIONS
+from historique.horloge import aujourdhui
+from programmation.etats import Transition
 from programmation.models import AppelAProjets, Dossier, Financement, NatureCredit, Paiement, Statut
 from programmation.services.appels import DonneesAppel
 from programmation.services.comites import DecisionDemandee
@@ -204,14 +204,14 @@ class ComiteForm(DsfrBaseForm):
     titre = forms.CharField(label="Titre de la séance", max_length=250)
 
     def __init__(
-        self, *args, appel: AppelAProjets, dossiers: list, decisions: tuple[str, ...], **kwargs
+        self, *args, appel: AppelAProjets, dossiers: list, decisions: list[Transition], **kwargs
     ):
         """`dossiers`: the call's dossiers awaiting the committee (items with .dossier)."""
-        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        kwargs.setdefault("initial", {}).setdefault("date", aujourdhui())
         super().__init__(*args, **kwargs)
         self.appel = appel
         self.dossiers = dossiers
-        choix = [("", "Pas de décision")] + [(nom, TRANSITIONS[nom].libelle) for nom in decisions]
+        choix = [("", "Pas de décision")] + [(t.code.value, t.libelle) for t in decisions]
         for item in dossiers:
             d = item.dossier
             self.fields[f"decision_{d.pk}"] = forms.ChoiceField(
@@ -291,5 +291,5 @@ class PaiementForm(DsfrBaseForm):
     date = _champ_date("Date du paiement")
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {}).setdefault("date", timezone.localdate())
+        kwargs.setdefault("initial", {}).setdefault("date", aujourdhui())
         super().__init__(*args, **kwargs)

@@ -10,7 +10,15 @@ from dsfr.forms import DsfrBaseForm
 
 from contrats.models import Contrat, Organisation
 from programmation.etats import Transition
-from programmation.models import Beneficiaires, Dossier, LigneBudget, PieceJointe, Structure
+from programmation.models import (
+    Beneficiaires,
+    CompteBudget,
+    Dossier,
+    LigneBudget,
+    NatureCredit,
+    PieceJointe,
+    Structure,
+)
 from programmation.selectors.dossiers import financeurs_possibles, objectifs_du_contrat
 from programmation.services.dossiers import CHAMPS_ACTION, SectionAction
 from programmation.services.structures import CHAMPS as CHAMPS_STRUCTURE
@@ -267,7 +275,7 @@ CHOISIR = [("", "Choisir")]
 
 class LigneBudgetForm(DsfrBaseForm):
     sens = forms.ChoiceField(label="Sens", choices=[*CHOISIR, *LigneBudget.Sens.choices])
-    compte = forms.ChoiceField(label="Compte", choices=[*CHOISIR, *LigneBudget.Compte.choices])
+    compte = forms.ChoiceField(label="Compte", choices=[*CHOISIR, *CompteBudget.choices])
     libelle = forms.CharField(label="Libellé", max_length=250)
     montant = forms.DecimalField(
         label="Montant (€)",
@@ -286,7 +294,7 @@ class LigneBudgetForm(DsfrBaseForm):
         empty_label="Aucun",
     )
     nature = forms.ChoiceField(
-        label="Nature", choices=[("", "—"), *LigneBudget.Nature.choices], required=False
+        label="Nature", choices=[("", "—"), *NatureCredit.choices], required=False
     )
 
     def __init__(self, *args, financeurs=None, **kwargs):

@@ -1,6 +1,7 @@
 from programmation.models.appels import AppelAProjets, Enveloppe, NatureCredit
 from programmation.models.dossiers import (
     Beneficiaires,
+    CompteBudget,
     Dossier,
     LigneBudget,
     PieceJointe,
@@ -8,11 +9,14 @@ from programmation.models.dossiers import (
     VersionDossier,
 )
 from programmation.models.financements import Convention, Financement, Paiement
+from programmation.models.journal import CodeTransition, TransitionDossier
 from programmation.models.structures import Structure
 
 __all__ = [
     "AppelAProjets",
     "Beneficiaires",
+    "CodeTransition",
+    "CompteBudget",
     "Convention",
     "Dossier",
     "Enveloppe",
@@ -23,5 +27,6 @@ __all__ = [
     "PieceJointe",
     "Statut",
     "Structure",
+    "TransitionDossier",
     "VersionDossier",
 ]

@@ -4,8 +4,21 @@ from contrats.models import AxeTransversal, Contrat, Organisation
 
 
 class NatureCredit(models.TextChoices):
+    """Where a product of a budget comes from; only the first two are instructed and granted."""
+
     CREDITS_SPECIFIQUES = "credits_specifiques", "Crédits spécifiques politique de la ville"
     DROIT_COMMUN = "droit_commun", "Droit commun"
+    VALORISATION = "valorisation", "Valorisation (contributions en nature)"
+    AUTRE = "autre", "Autres ressources"
+
+    @classmethod
+    def financees(cls) -> list["NatureCredit"]:
+        """Natures a financeur instructs, grants and sets envelopes for (Article 3 §2.1)."""
+        return [cls.CREDITS_SPECIFIQUES, cls.DROIT_COMMUN]
+
+    @classmethod
+    def choix_finances(cls) -> list[tuple[str, str]]:
+        return [(n.value, n.label) for n in cls.financees()]
 
 
 class AppelAProjets(models.Model):
@@ -42,7 +55,7 @@ class Enveloppe(models.Model):
 
     appel = models.ForeignKey(AppelAProjets, on_delete=models.CASCADE, related_name="enveloppes")
     financeur = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="enveloppes")
-    nature = models.CharField("nature", max_length=30, choices=NatureCredit.choices)
+    nature = models.CharField("nature", max_length=30, choices=NatureCredit.choix_finances())
     montant = models.DecimalField("montant", max_digits=12, decimal_places=2)
 
     class Meta:

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.db import models
 
 from contrats.models import AxeTransversal, ObjectifOperationnel, Organisation, Pilier
-from programmation.models.appels import AppelAProjets
+from historique.horloge import maintenant
+from programmation.models.appels import AppelAProjets, NatureCredit
 from programmation.models.structures import Structure
 
 
@@ -67,7 +68,7 @@ class Dossier(models.Model):
     nb_benevoles = models.PositiveIntegerField("bénévoles mobilisés", default=0)
     motif_decision = models.TextField("motif de la dernière décision", blank=True)
     depose_le = models.DateTimeField("déposé le", null=True, blank=True)
-    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    cree_le = models.DateTimeField("créé le", default=maintenant)
     est_demo = models.BooleanField("donnée de démonstration", default=False)
 
     class Meta:
@@ -111,6 +112,28 @@ class Beneficiaires(models.Model):
         return f"{self.get_tranche_display()} : {self.femmes} F / {self.hommes} H"
 
 
+class CompteBudget(models.TextChoices):
+    """Accounts of the associative chart used by the CERFA budget (charges 60-68, 86)."""
+
+    C60 = "60", "60 – Achats"
+    C61 = "61", "61 – Services extérieurs"
+    C62 = "62", "62 – Autres services extérieurs"
+    C63 = "63", "63 – Impôts et taxes"
+    C64 = "64", "64 – Charges de personnel"
+    C65 = "65", "65 – Autres charges de gestion courante"
+    C66 = "66", "66 – Charges financières"
+    C67 = "67", "67 – Charges exceptionnelles"
+    C68 = "68", "68 – Dotations aux amortissements"
+    C86 = "86", "86 – Emplois des contributions volontaires en nature"
+    C70 = "70", "70 – Ventes, prestations de services"
+    C74 = "74", "74 – Subventions d'exploitation"
+    C75 = "75", "75 – Autres produits de gestion courante"
+    C76 = "76", "76 – Produits financiers"
+    C77 = "77", "77 – Produits exceptionnels"
+    C78 = "78", "78 – Reprises sur amortissements et provisions"
+    C87 = "87", "87 – Contributions volontaires en nature"
+
+
 class LigneBudget(models.Model):
     """A line of the provisional budget: a charge, or a product with who pays it."""
 
@@ -118,42 +141,19 @@ class LigneBudget(models.Model):
         CHARGE = "charge", "Charge"
         PRODUIT = "produit", "Produit"
 
-    class Compte(models.TextChoices):
-        C60 = "60", "60 – Achats"
-        C61 = "61", "61 – Services extérieurs"
-        C62 = "62", "62 – Autres services extérieurs"
-        C63 = "63", "63 – Impôts et taxes"
-        C64 = "64", "64 – Charges de personnel"
-        C65 = "65", "65 – Autres charges de gestion courante"
-        C66 = "66", "66 – Charges financières"
-        C67 = "67", "67 – Charges exceptionnelles"
-        C68 = "68", "68 – Dotations aux amortissements"
-        C86 = "86", "86 – Emplois des contributions volontaires en nature"
-        C70 = "70", "70 – Ventes, prestations de services"
-        C74 = "74", "74 – Subventions d'exploitation"
-        C75 = "75", "75 – Autres produits de gestion courante"
-        C76 = "76", "76 – Produits financiers"
-        C77 = "77", "77 – Produits exceptionnels"
-        C78 = "78", "78 – Reprises sur amortissements et provisions"
-        C87 = "87", "87 – Contributions volontaires en nature"
-
-    class Nature(models.TextChoices):
-        CREDITS_SPECIFIQUES = "credits_specifiques", "Crédits spécifiques politique de la ville"
-        DROIT_COMMUN = "droit_commun", "Droit commun"
-        VALORISATION = "valorisation", "Valorisation (contributions en nature)"
-        AUTRE = "autre", "Autres ressources"
-
-    COMPTES_CHARGES = frozenset({"60", "61", "62", "63", "64", "65", "66", "67", "68", "86"})
+    COMPTES_CHARGES = frozenset(
+        CompteBudget(c) for c in ("60", "61", "62", "63", "64", "65", "66", "67", "68", "86")
+    )
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="lignes_budget")
     sens = models.CharField("sens", max_length=10, choices=Sens.choices)
-    compte = models.CharField("compte", max_length=2, choices=Compte.choices)
+    compte = models.CharField("compte", max_length=2, choices=CompteBudget.choices)
     libelle = models.CharField("libellé", max_length=250)
     montant = models.DecimalField("montant", max_digits=12, decimal_places=2)
     financeur = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="lignes_budget"
     )
-    nature = models.CharField("nature", max_length=30, choices=Nature.choices, blank=True)
+    nature = models.CharField("nature", max_length=30, choices=NatureCredit.choices, blank=True)
 
     class Meta:
         verbose_name = "ligne de budget"
@@ -190,7 +190,7 @@ class PieceJointe(models.Model):
     deposee_par = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="pieces_deposees"
     )
-    deposee_le = models.DateTimeField("déposée le", auto_now_add=True)
+    deposee_le = models.DateTimeField("déposée le", default=maintenant)
 
     class Meta:
         verbose_name = "pièce jointe"
@@ -207,7 +207,7 @@ class VersionDossier(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="versions")
     numero = models.PositiveSmallIntegerField("numéro de version")
     contenu = models.JSONField("contenu")
-    creee_le = models.DateTimeField("créée le", auto_now_add=True)
+    creee_le = models.DateTimeField("créée le", default=maintenant)
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="versions_dossiers"
     )

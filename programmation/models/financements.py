@@ -19,7 +19,7 @@ class Financement(models.Model):
     financeur = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="financements"
     )
-    nature = models.CharField("nature", max_length=30, choices=NatureCredit.choices)
+    nature = models.CharField("nature", max_length=30, choices=NatureCredit.choix_finances())
     montant_demande = models.DecimalField("montant demandé", max_digits=12, decimal_places=2)
     avis = models.CharField("avis", max_length=20, choices=Avis.choices, default=Avis.EN_ATTENTE)
     commentaire = models.TextField("commentaire", blank=True)

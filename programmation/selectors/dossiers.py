@@ -9,14 +9,17 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from comptes.models import Role
 from contrats.models import Contrat, ObjectifOperationnel, Organisation
 from contrats.selectors import Droits, cle_numero
+from historique.horloge import aujourdhui
 from historique.selectors import historique_de
-from programmation.etats import Transition, transitions_depuis
+from programmation import permissions
+from programmation.actions import ActionProgrammation
+from programmation.etats import BADGES, TRANSITIONS, Transition, transitions_depuis
 from programmation.models import (
     AppelAProjets,
     Beneficiaires,
+    CodeTransition,
     Convention,
     Dossier,
     Financement,
@@ -24,53 +27,11 @@ from programmation.models import (
     PieceJointe,
     Statut,
     Structure,
+    TransitionDossier,
     VersionDossier,
 )
-from programmation.permissions import est_porteur_du_dossier, peut_transitionner
 from programmation.services.dossiers import erreurs_de_completude
 from programmation.templatetags.montants import format_euros
-
-# DSFR badge modifier per statut: grey while nothing is decided, colours once it is.
-BADGES = {
-    Statut.BROUILLON: "",
-    Statut.DEPOSE: "fr-badge--info",
-    Statut.RECEVABLE: "fr-badge--info",
-    Statut.EN_INSTRUCTION: "fr-badge--info",
-    Statut.PROPOSE: "fr-badge--new",
-    Statut.VALIDE: "fr-badge--success",
-    Statut.CONVENTIONNE: "fr-badge--success",
-    Statut.SOLDE: "fr-badge--success",
-    Statut.IRRECEVABLE: "fr-badge--error",
-    Statut.REFUSE: "fr-badge--error",
-    Statut.AJOURNE: "fr-badge--warning",
-    Statut.RETIRE: "",
-}
-
-LIBELLES_TRANSITIONS_PASSEES = {
-    "deposer": "Dépôt du dossier",
-    "retirer": "Retrait du dossier par le porteur",
-    "declarer_recevable": "Déclaré recevable",
-    "declarer_irrecevable": "Déclaré irrecevable",
-    "mettre_en_instruction": "Mise en instruction",
-    "proposer": "Proposition au comité de pilotage",
-    "valider": "Validation par le comité de pilotage",
-    "refuser": "Refus par le comité de pilotage",
-    "ajourner": "Ajournement par le comité de pilotage",
-    "conventionner": "Établissement des conventions",
-    "solder": "Solde du dossier",
-}
-LIBELLES_ACTIONS = {
-    "dossier.creation": "Création du dossier",
-    "dossier.modification": "Modification de l'action",
-    "dossier.beneficiaires": "Mise à jour du public visé",
-    "dossier.budget": "Mise à jour du budget prévisionnel",
-    "dossier.piece_ajoutee": "Ajout d'une pièce jointe",
-    "dossier.piece_supprimee": "Suppression d'une pièce jointe",
-    "financement.avis": "Avis d'un financeur",
-    "financement.accord": "Montant accordé par un financeur",
-    "convention.paiement": "Paiement enregistré",
-    **{f"dossier.{nom}": libelle for nom, libelle in LIBELLES_TRANSITIONS_PASSEES.items()},
-}
 
 
 def libelle_statut(valeur: str | None) -> str:
@@ -87,7 +48,7 @@ def libelle_statut(valeur: str | None) -> str:
 
 def organisation_du_porteur(droits_porteur: Droits) -> int | None:
     """The organisation a porteur acts for in a contract (one habilitation per role)."""
-    organisations = droits_porteur.organisations_pour(Role.PORTEUR)
+    organisations = permissions.organisations_porteuses(droits_porteur)
     return min(organisations) if organisations else None
 
 
@@ -114,7 +75,7 @@ class LigneDossier:
 
 
 def dossiers_du_porteur(contrat: Contrat, droits_porteur: Droits) -> list[LigneDossier]:
-    organisations = droits_porteur.organisations_pour(Role.PORTEUR)
+    organisations = permissions.organisations_porteuses(droits_porteur)
     dossiers = (
         Dossier.objects.filter(appel__contrat=contrat, structure__organisation__in=organisations)
         .select_related("appel", "structure__organisation")
@@ -125,7 +86,7 @@ def dossiers_du_porteur(contrat: Contrat, droits_porteur: Droits) -> list[LigneD
 
 def appels_ouverts(contrat: Contrat) -> QuerySet[AppelAProjets]:
     """Published calls whose submission window contains today."""
-    aujourd_hui = timezone.localdate()
+    aujourd_hui = aujourdhui()
     return contrat.appels.filter(
         publie=True, date_ouverture__lte=aujourd_hui, date_cloture__gte=aujourd_hui
     ).order_by("-annee")
@@ -249,28 +210,58 @@ class EntreeHistorique:
     statut_apres: str
     motif: str
     detail: str
+    badge: str = ""
+    seance: str = ""
 
 
-def frise(objet) -> list[EntreeHistorique]:
-    """The history of an object, oldest first, in French."""
-    entrees = []
-    for evenement in reversed(list(historique_de(objet))):
-        changements = evenement.changements or {}
-        statut = changements.get("statut")
-        avant, apres = statut if isinstance(statut, list) and len(statut) == 2 else ("", "")
-        detail = changements.get("pièce") or changements.get("financeur") or ""
-        entrees.append(
-            EntreeHistorique(
-                date=_date_heure(evenement.horodatage),
-                acteur=str(evenement.acteur) if evenement.acteur else "Système",
-                libelle=LIBELLES_ACTIONS.get(evenement.action, evenement.action),
-                statut_avant=libelle_statut(avant),
-                statut_apres=libelle_statut(apres),
-                motif=evenement.motif,
-                detail=str(detail),
-            )
-        )
-    return entrees
+def frise(dossier: Dossier) -> list[EntreeHistorique]:
+    """The dossier's life, oldest first, in French: its changes of statut from the typed log,
+    and the other events (edits, avis, payments) from the history."""
+    datees = [(t.horodatage, t.pk, _entree_transition(t)) for t in _journal(dossier)]
+    datees += [
+        (e.horodatage, e.pk, _entree_evenement(e))
+        for e in historique_de(dossier)
+        if e.action not in ACTIONS_DE_TRANSITION
+    ]
+    return [entree for _, _, entree in sorted(datees, key=lambda d: (d[0], d[1]))]
+
+
+ACTIONS_DE_TRANSITION = frozenset(t.action for t in TRANSITIONS.values())
+
+
+def _journal(dossier: Dossier) -> QuerySet[TransitionDossier]:
+    return TransitionDossier.objects.filter(dossier=dossier).select_related("acteur", "seance")
+
+
+def _entree_transition(ligne: TransitionDossier) -> EntreeHistorique:
+    regle = TRANSITIONS[CodeTransition(ligne.transition)]
+    return EntreeHistorique(
+        date=_date_heure(ligne.horodatage),
+        acteur=str(ligne.acteur),
+        libelle=regle.libelle_passe,
+        statut_avant=ligne.get_de_display(),
+        statut_apres=ligne.get_vers_display(),
+        motif=ligne.motif,
+        detail="",
+        badge=regle.badge,
+        seance=str(ligne.seance or ""),
+    )
+
+
+def _entree_evenement(evenement) -> EntreeHistorique:
+    changements = evenement.changements or {}
+    statut = changements.get("statut")
+    avant, apres = statut if isinstance(statut, list) and len(statut) == 2 else ("", "")
+    detail = changements.get("pièce") or changements.get("financeur") or ""
+    return EntreeHistorique(
+        date=_date_heure(evenement.horodatage),
+        acteur=str(evenement.acteur) if evenement.acteur else "Système",
+        libelle=ActionProgrammation(evenement.action).label,
+        statut_avant=libelle_statut(avant),
+        statut_apres=libelle_statut(apres),
+        motif=evenement.motif,
+        detail=str(detail),
+    )
 
 
 def _date_heure(moment: datetime) -> str:
@@ -282,7 +273,7 @@ def transitions_permises(d: Droits, dossier: Dossier) -> list[Transition]:
     return [
         transition
         for transition in transitions_depuis(dossier.statut)
-        if peut_transitionner(d, transition.roles, dossier)
+        if permissions.peut_transitionner(d, transition.roles, dossier)
     ]
 
 
@@ -319,12 +310,18 @@ class FicheDossier:
     erreurs_completude: list[str]
 
 
+def _convention_lisible(financement: Financement, d: Droits) -> Convention | None:
+    """The financement's convention if this person may open it: no link that answers 403."""
+    convention = getattr(financement, "convention", None)
+    if convention is None or not permissions.peut_lire_convention(d, convention):
+        return None
+    return convention
+
+
 def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
     """Everything the dossier page shows, for the person described by `d`."""
-    est_porteur = est_porteur_du_dossier(d, dossier)
+    est_porteur = permissions.est_porteur_du_dossier(d, dossier)
     brouillon = dossier.statut == Statut.BROUILLON
-    # The porteur sees amounts asked and granted; avis and comments are for the partners.
-    voir_instruction = d.a(Role.PILOTE, Role.ETAT, Role.FINANCEUR, Role.MEMBRE)
     financements = [
         LigneFinancement(
             financeur=f.financeur.nom,
@@ -334,7 +331,7 @@ def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
             montant_propose=f.montant_propose,
             montant_accorde=f.montant_accorde,
             commentaire=f.commentaire,
-            convention=getattr(f, "convention", None),
+            convention=_convention_lisible(f, d),
         )
         for f in dossier.financements.all()
     ]
@@ -348,9 +345,8 @@ def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
         budget=bilan_budget(dossier.lignes_budget.all()),
         pieces=list(dossier.pieces.all()),
         financements=financements,
-        # Conventions bind the financeur and the structure: the partners and the porteur read them.
-        voir_conventions=est_porteur or d.a(Role.PILOTE, Role.ETAT, Role.FINANCEUR),
-        voir_instruction=voir_instruction,
+        voir_conventions=permissions.voit_les_conventions(d, dossier),
+        voir_instruction=permissions.voit_l_instruction(d),
         derniere_version=dossier.versions.order_by("-numero").first(),
         historique=frise(dossier),
         transitions=transitions_permises(d, dossier),

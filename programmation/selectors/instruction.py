@@ -9,16 +9,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from comptes.models import Role
 from contrats.models import Contrat, Organisation, Signataire
 from contrats.selectors import Droits, droits
 from gouvernance.models import Decision, Seance
+from programmation import permissions
 from programmation.models import (
     AppelAProjets,
+    CompteBudget,
     Convention,
     Dossier,
     Enveloppe,
@@ -100,44 +101,11 @@ class Espaces:
 
 def espaces(utilisateur, contrat) -> Espaces:
     d = droits(utilisateur, contrat)
-    # A logged-in newcomer with no role yet is a future porteur: registering a structure
-    # is how associations join the call.
-    nouveau_venu = utilisateur.is_authenticated and not d.roles
     return Espaces(
-        tableau=voit_tableau(d),
-        pilotage=d.a(Role.PILOTE, Role.ETAT),
-        porteur=bool(d.organisations_pour(Role.PORTEUR)) or nouveau_venu,
+        tableau=permissions.voit_le_tableau(d, contrat),
+        pilotage=permissions.pilote(d),
+        porteur=permissions.accede_a_l_espace_porteur(utilisateur, d),
     )
-
-
-def voit_tableau(d: Droits) -> bool:
-    return d.a(Role.PILOTE, Role.ETAT, Role.MEMBRE) or bool(d.organisations_pour(Role.FINANCEUR))
-
-
-def dossiers_visibles(appel: AppelAProjets, d: Droits) -> QuerySet[Dossier]:
-    """Non-draft dossiers; a financeur only those that ask its organisation for money.
-
-    Mirrors permissions.peut_lire_dossier and permissions.financeurs_sollicites.
-    """
-    dossiers = Dossier.objects.filter(appel=appel).exclude(statut=Statut.BROUILLON)
-    if d.a(Role.PILOTE, Role.ETAT, Role.MEMBRE):
-        return dossiers
-    organisations = d.organisations_pour(Role.FINANCEUR)
-    budget = LigneBudget.objects.filter(
-        dossier=OuterRef("pk"), sens=LigneBudget.Sens.PRODUIT, financeur__in=organisations
-    )
-    instruits = Financement.objects.filter(dossier=OuterRef("pk"), financeur__in=organisations)
-    return dossiers.filter(Q(Exists(budget)) | Q(Exists(instruits)))
-
-
-def _filtre_instructeur(d: Droits) -> Q:
-    """The financements a person instructs, as a query (same rule as permissions.peut_instruire)."""
-    filtre = Q(financeur__in=d.organisations_pour(Role.FINANCEUR))
-    if d.a(Role.ETAT):
-        filtre |= Q(financeur__type=Organisation.Type.ETAT)
-    if d.a(Role.PILOTE):
-        filtre |= Q(financeur__type=Organisation.Type.COMMUNE)
-    return filtre
 
 
 def montants_par_dossier(dossiers: list[Dossier]) -> dict[int, dict[str, Montants]]:
@@ -147,8 +115,8 @@ def montants_par_dossier(dossiers: list[Dossier]) -> dict[int, dict[str, Montant
         (r["dossier_id"], r["nature"]): r["total"]
         for r in LigneBudget.objects.filter(
             dossier_id__in=ids,
-            compte="74",
-            nature__in=[NatureCredit.DROIT_COMMUN, NatureCredit.CREDITS_SPECIFIQUES],
+            compte=CompteBudget.C74,
+            nature__in=NatureCredit.financees(),
         )
         .values("dossier_id", "nature")
         .annotate(total=Sum("montant"))
@@ -185,7 +153,7 @@ def _actions(dossiers: list[Dossier], d: Droits) -> dict[int, list[ActionFinance
         return actions
     for f in (
         Financement.objects.filter(dossier_id__in=ids)
-        .filter(_filtre_instructeur(d))
+        .filter(permissions.filtre_financements_instruits(d))
         .select_related("financeur", "dossier")
         .only("pk", "nature", "dossier__statut", "financeur__nom")
         .order_by("dossier_id", "nature", "financeur__nom")
@@ -209,7 +177,7 @@ def _actions(dossiers: list[Dossier], d: Droits) -> dict[int, list[ActionFinance
 
 
 def tableau_instruction(appel: AppelAProjets, d: Droits, statut: str = "") -> list[LigneTableau]:
-    dossiers = dossiers_visibles(appel, d)
+    dossiers = permissions.dossiers_instruits(d, appel)
     if statut:
         dossiers = dossiers.filter(statut=statut)
     dossiers = list(dossiers.select_related("structure__organisation").order_by("numero"))
@@ -237,7 +205,7 @@ class Compteurs:
 
 def compteurs(appel: AppelAProjets, d: Droits) -> Compteurs:
     par_statut = dict(
-        dossiers_visibles(appel, d)
+        permissions.dossiers_instruits(d, appel)
         .values("statut")
         .annotate(n=Count("pk"))
         .order_by()
@@ -289,14 +257,10 @@ def synthese_cofinancement(appel: AppelAProjets, d: Droits) -> SyntheseCofinance
     while nothing is granted yet. A financeur who is not pilote, État or membre sees
     only its own organisations.
     """
-    enveloppes = Enveloppe.objects.filter(appel=appel)
-    financements = Financement.objects.filter(dossier__appel=appel).exclude(
+    enveloppes = permissions.enveloppes_lisibles(d, appel)
+    financements = permissions.financements_lisibles(d, appel).exclude(
         dossier__statut__in=STATUTS_SANS_ENGAGEMENT
     )
-    if not d.a(Role.PILOTE, Role.ETAT, Role.MEMBRE):
-        organisations = d.organisations_pour(Role.FINANCEUR)
-        enveloppes = enveloppes.filter(financeur__in=organisations)
-        financements = financements.filter(financeur__in=organisations)
     cles: dict[tuple[str, str], dict] = {}
     for e in enveloppes.values("financeur__nom", "nature", "montant"):
         cles[(e["financeur__nom"], e["nature"])] = {"enveloppe": e["montant"]}

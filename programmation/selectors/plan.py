@@ -24,11 +24,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from comptes.models import Role
 from contrats.models import AxeTransversal, Contrat, ObjectifOperationnel
-from contrats.selectors import cle_numero, droits
+from contrats.selectors import cle_numero
+from historique.horloge import aujourdhui
+from programmation import permissions
 from programmation.etats import STATUTS_PROGRAMMES
 from programmation.models import (
     AppelAProjets,
@@ -88,16 +88,12 @@ CLOS = EtatDepots("clos", "Dépôts clos", "fr-badge--error")
 
 def etat_depots(appel: AppelAProjets, aujourd_hui: date | None = None) -> EtatDepots:
     """Open from the opening date to the closing date, both included."""
-    jour = aujourd_hui or timezone.localdate()
+    jour = aujourd_hui or aujourdhui()
     if jour < appel.date_ouverture:
         return A_VENIR
     if jour > appel.date_cloture:
         return CLOS
     return OUVERT
-
-
-def voit_les_appels_non_publies(utilisateur, contrat: Contrat) -> bool:
-    return droits(utilisateur, contrat).a(Role.PILOTE, Role.ETAT)
 
 
 @dataclass(frozen=True)
@@ -112,7 +108,7 @@ def appels_visibles(
 ) -> list[AppelResume]:
     """Published calls, most recent first; the pilotage also sees the unpublished ones."""
     appels = contrat.appels.order_by("-annee")
-    if not voit_les_appels_non_publies(utilisateur, contrat):
+    if not permissions.voit_les_appels_non_publies(utilisateur, contrat):
         appels = appels.filter(publie=True)
     return [AppelResume(a, periode(a), etat_depots(a, aujourd_hui)) for a in appels]
 
@@ -120,7 +116,7 @@ def appels_visibles(
 def appel_visible(contrat: Contrat, annee: int, utilisateur) -> AppelAProjets:
     """The call of a year; an unpublished one does not exist for whoever doesn't pilot."""
     appel = get_object_or_404(AppelAProjets, contrat=contrat, annee=annee)
-    if not appel.publie and not voit_les_appels_non_publies(utilisateur, contrat):
+    if not appel.publie and not permissions.voit_les_appels_non_publies(utilisateur, contrat):
         raise Http404("Appel à projets non publié")
     return appel
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from comptes.models import Utilisateur
 from contrats.models import AxeTransversal, Contrat, Organisation
 from historique.services import enregistrer_evenement
+from programmation.actions import ActionProgrammation
 from programmation.models import AppelAProjets, Enveloppe
 from programmation.permissions import peut_piloter
 from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant
@@ -34,7 +35,9 @@ def _verifier(donnees: DonneesAppel) -> None:
         raise DonneesInvalides("La clôture des dépôts doit suivre leur ouverture.")
 
 
-def creer_appel(*, contrat: Contrat, donnees: DonneesAppel, acteur: Utilisateur) -> AppelAProjets:
+def creer_appel(
+    *, contrat: Contrat, donnees: DonneesAppel, acteur: Utilisateur, est_demo: bool = False
+) -> AppelAProjets:
     _exiger_pilotage(acteur, contrat)
     _verifier(donnees)
     try:
@@ -46,12 +49,13 @@ def creer_appel(*, contrat: Contrat, donnees: DonneesAppel, acteur: Utilisateur)
                 date_ouverture=donnees.date_ouverture,
                 date_cloture=donnees.date_cloture,
                 priorites=donnees.priorites,
+                est_demo=est_demo,
             )
             appel.criteres.set(donnees.criteres)
             enregistrer_evenement(
                 acteur=acteur,
                 objet=appel,
-                action="appel.creation",
+                action=ActionProgrammation.APPEL_CREATION,
                 changements={"année": donnees.annee},
             )
     except IntegrityError:
@@ -86,7 +90,7 @@ def modifier_appel(
         enregistrer_evenement(
             acteur=acteur,
             objet=appel,
-            action="appel.modification",
+            action=ActionProgrammation.APPEL_MODIFICATION,
             changements={k: [avant[k], v] for k, v in apres.items() if avant[k] != v},
         )
     return appel
@@ -102,7 +106,7 @@ def publier_appel(*, appel: AppelAProjets, acteur: Utilisateur) -> AppelAProjets
         enregistrer_evenement(
             acteur=acteur,
             objet=appel,
-            action="appel.publication",
+            action=ActionProgrammation.APPEL_PUBLICATION,
             changements={"publié": [False, True]},
         )
     return appel
@@ -126,7 +130,7 @@ def fixer_enveloppe(
         enregistrer_evenement(
             acteur=acteur,
             objet=appel,
-            action="appel.enveloppe",
+            action=ActionProgrammation.APPEL_ENVELOPPE,
             changements={"financeur": financeur.nom, "nature": nature, "montant": str(montant)},
         )
     return enveloppe

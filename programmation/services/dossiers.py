@@ -11,20 +11,23 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Max
 
-from comptes.models import Role, Utilisateur
+from comptes.models import Utilisateur
 from contrats.models import AxeTransversal, ObjectifOperationnel
 from contrats.selectors import droits
 from historique.services import differences, enregistrer_evenement
+from programmation import permissions
+from programmation.actions import ActionProgrammation
 from programmation.models import (
     AppelAProjets,
     Beneficiaires,
+    CompteBudget,
     Dossier,
     LigneBudget,
+    NatureCredit,
     PieceJointe,
     Statut,
     Structure,
 )
-from programmation.permissions import peut_modifier_dossier
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
@@ -48,22 +51,32 @@ CHAMPS_ACTION = (
 
 
 def creer_dossier(
-    *, appel: AppelAProjets, structure: Structure, intitule: str, acteur: Utilisateur
+    *,
+    appel: AppelAProjets,
+    structure: Structure,
+    intitule: str,
+    acteur: Utilisateur,
+    est_demo: bool = False,
 ) -> Dossier:
     """Open a draft for a structure the porteur acts for."""
-    d = droits(acteur, appel.contrat)
-    if structure.organisation_id not in d.organisations_pour(Role.PORTEUR):
+    if not permissions.peut_agir_pour_structure(
+        droits(acteur, appel.contrat), structure.organisation_id
+    ):
         raise DroitInsuffisant("Vous ne pouvez créer un dossier que pour votre structure.")
     if not appel.publie:
         raise DonneesInvalides("Cet appel à projets n'est pas publié.")
     with transaction.atomic():
         dossier = Dossier.objects.create(
-            appel=appel, structure=structure, numero=_numero_suivant(appel), intitule=intitule
+            appel=appel,
+            structure=structure,
+            numero=_numero_suivant(appel),
+            intitule=intitule,
+            est_demo=est_demo,
         )
         enregistrer_evenement(
             acteur=acteur,
             objet=dossier,
-            action="dossier.creation",
+            action=ActionProgrammation.DOSSIER_CREATION,
             changements={"statut": [None, Statut.BROUILLON]},
         )
     return dossier
@@ -79,7 +92,7 @@ def _numero_suivant(appel: AppelAProjets) -> str:
 
 def _verrouiller_brouillon(dossier: Dossier, acteur: Utilisateur, version: int) -> Dossier:
     courant = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not peut_modifier_dossier(acteur, courant):
+    if not permissions.peut_modifier_dossier(acteur, courant):
         raise DroitInsuffisant(
             "Seul le porteur peut modifier ce dossier, et seulement tant qu'il est en brouillon."
         )
@@ -120,7 +133,7 @@ def modifier_action(
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,
-            action="dossier.modification",
+            action=ActionProgrammation.DOSSIER_MODIFICATION,
             changements=differences(avant, apres),
         )
     return courant
@@ -150,7 +163,7 @@ def enregistrer_beneficiaires(
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,
-            action="dossier.beneficiaires",
+            action=ActionProgrammation.DOSSIER_BENEFICIAIRES,
             changements={t: {"femmes": f, "hommes": h} for t, (f, h) in effectifs.items()},
         )
     return courant
@@ -173,7 +186,7 @@ def enregistrer_budget(
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,
-            action="dossier.budget",
+            action=ActionProgrammation.DOSSIER_BUDGET,
             changements={"charges": str(totaux.charges), "produits": str(totaux.produits)},
         )
     return courant
@@ -187,11 +200,11 @@ def erreurs_lignes_budget(lignes: list[dict[str, Any]]) -> list[str]:
             erreurs.append(f"Ligne {i} : le compte {ligne['compte']} ne correspond pas au sens.")
         if ligne["montant"] < 0:
             erreurs.append(f"Ligne {i} : le montant ne peut pas être négatif.")
-        if ligne["compte"] == "74" and not ligne.get("financeur"):
+        if ligne["compte"] == CompteBudget.C74 and not ligne.get("financeur"):
             erreurs.append(f"Ligne {i} : une subvention (compte 74) doit nommer son financeur.")
-        if ligne["compte"] == "74" and ligne.get("nature") not in (
-            LigneBudget.Nature.CREDITS_SPECIFIQUES,
-            LigneBudget.Nature.DROIT_COMMUN,
+        if (
+            ligne["compte"] == CompteBudget.C74
+            and ligne.get("nature") not in NatureCredit.financees()
         ):
             erreurs.append(
                 f"Ligne {i} : précisez si la subvention relève des crédits spécifiques ou du "
@@ -246,7 +259,7 @@ def ajouter_piece(
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,
-            action="dossier.piece_ajoutee",
+            action=ActionProgrammation.PIECE_AJOUTEE,
             changements={"pièce": piece.nom_original, "nature": nature},
         )
     return piece
@@ -272,7 +285,7 @@ def supprimer_piece(*, piece: PieceJointe, acteur: Utilisateur) -> None:
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,
-            action="dossier.piece_supprimee",
+            action=ActionProgrammation.PIECE_SUPPRIMEE,
             changements={"pièce": piece.nom_original},
         )
         piece.fichier.delete(save=False)
@@ -300,7 +313,7 @@ def erreurs_de_completude(dossier: Dossier) -> list[str]:
             f"Le budget doit être équilibré : charges {totaux.charges} €, produits "
             f"{totaux.produits} €."
         )
-    if not dossier.lignes_budget.filter(compte="74").exists():
+    if not dossier.lignes_budget.filter(compte=CompteBudget.C74).exists():
         erreurs.append("Le budget ne sollicite aucune subvention (compte 74).")
     return erreurs
 

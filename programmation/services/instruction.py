@@ -4,10 +4,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
 from comptes.models import Utilisateur
+from historique.horloge import maintenant
 from historique.services import differences, enregistrer_evenement
+from programmation.actions import ActionProgrammation
 from programmation.models import Financement, Statut
 from programmation.permissions import peut_donner_avis
 from programmation.services.erreurs import (
@@ -59,14 +60,14 @@ def donner_avis(
         )
         courant.commentaire = commentaire
         courant.avis_par = acteur
-        courant.avis_le = timezone.now()
+        courant.avis_le = maintenant()
         courant.version = F("version") + 1
         courant.save()
         courant.refresh_from_db()
         enregistrer_evenement(
             acteur=acteur,
             objet=courant.dossier,
-            action="financement.avis",
+            action=ActionProgrammation.FINANCEMENT_AVIS,
             changements={"financeur": courant.financeur.nom, **differences(avant, _etat(courant))},
             motif=commentaire,
         )
@@ -117,7 +118,7 @@ def fixer_montant_accorde(
         enregistrer_evenement(
             acteur=acteur,
             objet=courant.dossier,
-            action="financement.accord",
+            action=ActionProgrammation.FINANCEMENT_ACCORD,
             changements={"financeur": courant.financeur.nom, **differences(avant, _etat(courant))},
         )
     return courant

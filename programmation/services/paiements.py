@@ -9,8 +9,9 @@ from django.db.models import Sum
 from comptes.models import Utilisateur
 from contrats.selectors import droits
 from historique.services import enregistrer_evenement
+from programmation.actions import ActionProgrammation
 from programmation.models import Convention, Paiement, Statut
-from programmation.permissions import peut_instruire
+from programmation.permissions import peut_payer
 from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant, TransitionInterdite
 from programmation.services.transitions import transitionner
 
@@ -25,7 +26,7 @@ def enregistrer_paiement(
             .get(pk=convention.pk)
         )
         dossier = courante.financement.dossier
-        if not peut_instruire(droits(acteur, dossier.appel.contrat), courante.financement):
+        if not peut_payer(droits(acteur, dossier.appel.contrat), courante):
             raise DroitInsuffisant(
                 f"Seul {courante.financement.financeur.nom} enregistre les paiements de cette "
                 "convention."
@@ -39,7 +40,7 @@ def enregistrer_paiement(
         enregistrer_evenement(
             acteur=acteur,
             objet=dossier,
-            action="convention.paiement",
+            action=ActionProgrammation.PAIEMENT,
             changements={"convention": courante.numero, "nature": nature, "montant": str(montant)},
         )
         if _toutes_soldees(dossier):

@@ -28,6 +28,7 @@ def tenir_comite(
     decisions: list[DecisionDemandee],
     acteur: Utilisateur,
     versions: dict[int, int] | None = None,
+    est_demo: bool = False,
 ) -> Seance:
     """Record the meeting and all its decisions, or nothing at all.
 
@@ -40,7 +41,9 @@ def tenir_comite(
         raise DonneesInvalides("Donnez un titre à la séance.")
     with transaction.atomic():
         _verifier_versions(decisions, versions or {})
-        seance = creer_seance(instance=instance, date=date, titre=titre.strip(), acteur=acteur)
+        seance = creer_seance(
+            instance=instance, date=date, titre=titre.strip(), acteur=acteur, est_demo=est_demo
+        )
         statuer_en_comite(seance=seance, decisions=decisions, acteur=acteur)
     return seance
 

@@ -10,6 +10,8 @@ from contrats.models import Contrat, Organisation
 from contrats.selectors import droits
 from contrats.services import attribuer_habilitation
 from historique.services import differences, enregistrer_evenement
+from programmation import permissions
+from programmation.actions import ActionProgrammation
 from programmation.models import Structure
 from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant
 
@@ -35,10 +37,15 @@ CHAMPS = (
 
 
 def creer_structure(
-    *, contrat: Contrat, nom: str, valeurs: dict[str, Any], acteur: Utilisateur
+    *,
+    contrat: Contrat,
+    nom: str,
+    valeurs: dict[str, Any],
+    acteur: Utilisateur,
+    est_demo: bool = False,
 ) -> Structure:
     """Register the structure a porteur acts for; a newcomer becomes its porteur."""
-    existantes = droits(acteur, contrat).organisations_pour(Role.PORTEUR)
+    existantes = permissions.organisations_porteuses(droits(acteur, contrat))
     with transaction.atomic():
         if existantes:
             organisation = Organisation.objects.select_for_update().get(pk=min(existantes))
@@ -58,11 +65,13 @@ def creer_structure(
                 organisation=organisation,
                 acteur=acteur,
             )
-        structure = Structure.objects.create(organisation=organisation, **valeurs)
+        structure = Structure.objects.create(
+            organisation=organisation, est_demo=est_demo, **valeurs
+        )
         enregistrer_evenement(
             acteur=acteur,
             objet=structure,
-            action="structure.creation",
+            action=ActionProgrammation.STRUCTURE_CREATION,
             changements={champ: str(valeurs.get(champ, "")) for champ in CHAMPS},
         )
     return structure
@@ -80,7 +89,7 @@ def _code_libre(nom: str) -> str:
 def modifier_structure(
     *, structure: Structure, contrat: Contrat, valeurs: dict[str, Any], acteur: Utilisateur
 ) -> Structure:
-    if structure.organisation_id not in droits(acteur, contrat).organisations_pour(Role.PORTEUR):
+    if not permissions.peut_agir_pour_structure(droits(acteur, contrat), structure.organisation_id):
         raise DroitInsuffisant("Vous ne pouvez modifier que votre structure.")
     with transaction.atomic():
         avant = {champ: str(getattr(structure, champ)) for champ in CHAMPS}
@@ -90,7 +99,7 @@ def modifier_structure(
         enregistrer_evenement(
             acteur=acteur,
             objet=structure,
-            action="structure.modification",
+            action=ActionProgrammation.STRUCTURE_MODIFICATION,
             changements=differences(avant, {c: str(getattr(structure, c)) for c in CHAMPS}),
         )
     return structure

@@ -1,25 +1,15 @@
-"""The one way a dossier changes state: checks, side effects, history, e-mail."""
-
-from collections.abc import Callable
+"""The one way a dossier changes state: checks, effects, typed log, history, e-mail."""
 
 from django.db import transaction
-from django.db.models import F, Sum
-from django.utils import timezone
+from django.db.models import F
 
 from comptes.models import Utilisateur
 from contrats.selectors import droits
+from gouvernance.models import Seance
 from historique.services import enregistrer_evenement
-from programmation.etats import TRANSITIONS, Transition
-from programmation.models import (
-    Convention,
-    Dossier,
-    Financement,
-    LigneBudget,
-    NatureCredit,
-    VersionDossier,
-)
+from programmation.etats import Transition, transition_par_code
+from programmation.models import Dossier, TransitionDossier
 from programmation.permissions import peut_transitionner
-from programmation.services.dossiers import erreurs_de_completude, instantane
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
@@ -36,34 +26,30 @@ def transitionner(
     acteur: Utilisateur,
     motif: str = "",
     version: int | None = None,
+    seance: Seance | None = None,
 ) -> Dossier:
-    """Apply a named transition of the state machine, or refuse it with a French reason."""
-    regle = TRANSITIONS.get(transition)
+    """Apply a transition of the state machine, or refuse it with a French reason."""
+    regle = transition_par_code(transition)
     if regle is None:
         raise TransitionInterdite(f"Action inconnue : « {transition} ».")
+    motif = motif.strip()
     with transaction.atomic():
         courant = (
             Dossier.objects.select_for_update(of=("self",))
-            .select_related("appel__contrat")
+            .select_related("appel__contrat", "structure__organisation")
             .get(pk=dossier.pk)
         )
-        _verifier(courant, regle, acteur, motif.strip(), version)
+        _verifier(courant, regle, acteur, motif, version)
         depuis = courant.statut
-        PRECONDITIONS.get(transition, _rien)(courant, acteur)
-        EFFETS.get(transition, _rien)(courant, acteur)
+        regle.precondition(courant, acteur)
+        regle.effet(courant, acteur)
         courant.statut = regle.vers
-        courant.motif_decision = motif.strip()
+        courant.motif_decision = motif
         courant.version = F("version") + 1
         courant.save(update_fields=["statut", "motif_decision", "version", "depose_le"])
         courant.refresh_from_db()
-        enregistrer_evenement(
-            acteur=acteur,
-            objet=courant,
-            action=f"dossier.{transition}",
-            changements={"statut": [depuis, regle.vers]},
-            motif=motif.strip(),
-        )
-        notifier_porteur(courant, transition, motif.strip())
+        _journaliser(courant, regle, depuis, acteur, motif, seance)
+        notifier_porteur(courant, regle, motif)
     return courant
 
 
@@ -88,104 +74,28 @@ def _verifier(
         raise DonneesInvalides(f"Indiquez le motif de la décision « {regle.libelle} ».")
 
 
-def _rien(dossier: Dossier, acteur: Utilisateur) -> None:
-    return None
-
-
-def _avant_depot(dossier: Dossier, acteur: Utilisateur) -> None:
-    appel = dossier.appel
-    aujourd_hui = timezone.localdate()
-    if aujourd_hui < appel.date_ouverture:
-        raise TransitionInterdite(
-            f"Les dépôts ouvrent le {appel.date_ouverture:%d/%m/%Y} : "
-            "le dossier reste en brouillon."
-        )
-    if aujourd_hui > appel.date_cloture:
-        raise TransitionInterdite(
-            f"Les dépôts sont clos depuis le {appel.date_cloture:%d/%m/%Y} : "
-            "le dossier ne peut plus être déposé."
-        )
-    erreurs = erreurs_de_completude(dossier)
-    if erreurs:
-        raise DonneesInvalides("Le dossier est incomplet et ne peut pas être déposé.", erreurs)
-
-
-def _deposer(dossier: Dossier, acteur: Utilisateur) -> None:
-    numero = dossier.versions.count() + 1
-    VersionDossier.objects.create(
-        dossier=dossier, numero=numero, contenu=instantane(dossier), acteur=acteur
+def _journaliser(
+    dossier: Dossier,
+    regle: Transition,
+    depuis: str,
+    acteur: Utilisateur,
+    motif: str,
+    seance: Seance | None,
+) -> None:
+    """The typed log row and the generic history event, in the caller's transaction."""
+    TransitionDossier.objects.create(
+        dossier=dossier,
+        transition=regle.code,
+        de=depuis,
+        vers=regle.vers,
+        acteur=acteur,
+        motif=motif,
+        seance=seance,
     )
-    dossier.depose_le = timezone.now()
-
-
-def _ouvrir_financements(dossier: Dossier, acteur: Utilisateur) -> None:
-    """One line of instruction per financeur and nature asked for in the budget."""
-    demandes = (
-        LigneBudget.objects.filter(
-            dossier=dossier,
-            compte="74",
-            financeur__isnull=False,
-            nature__in=[NatureCredit.CREDITS_SPECIFIQUES, NatureCredit.DROIT_COMMUN],
-        )
-        .values("financeur", "nature")
-        .annotate(total=Sum("montant"))
+    enregistrer_evenement(
+        acteur=acteur,
+        objet=dossier,
+        action=regle.action,
+        changements={"statut": [depuis, regle.vers]},
+        motif=motif,
     )
-    for demande in demandes:
-        Financement.objects.get_or_create(
-            dossier=dossier,
-            financeur_id=demande["financeur"],
-            nature=demande["nature"],
-            defaults={"montant_demande": demande["total"]},
-        )
-
-
-def _avant_proposition(dossier: Dossier, acteur: Utilisateur) -> None:
-    en_attente = dossier.financements.filter(avis=Financement.Avis.EN_ATTENTE).select_related(
-        "financeur"
-    )
-    if en_attente:
-        noms = ", ".join(sorted({f.financeur.nom for f in en_attente}))
-        raise TransitionInterdite(f"Avis attendu de : {noms}. Le dossier reste en instruction.")
-
-
-def _accorder(dossier: Dossier, acteur: Utilisateur) -> None:
-    """The COPIL grants what the instruction proposed, unless a financeur already set it."""
-    dossier.financements.filter(montant_accorde__isnull=True).update(
-        montant_accorde=F("montant_propose")
-    )
-
-
-def _etablir_conventions(dossier: Dossier, acteur: Utilisateur) -> None:
-    accordes = dossier.financements.filter(montant_accorde__gt=0).select_related("financeur")
-    if not accordes:
-        raise TransitionInterdite("Aucun financement accordé : pas de convention à établir.")
-    for financement in accordes:
-        Convention.objects.get_or_create(
-            financement=financement,
-            defaults={
-                "numero": f"{dossier.numero}-{financement.financeur.code}-{financement.nature[:2]}",
-                "date": timezone.localdate(),
-                "montant": financement.montant_accorde,
-            },
-        )
-
-
-def _avant_solde(dossier: Dossier, acteur: Utilisateur) -> None:
-    for convention in Convention.objects.filter(financement__dossier=dossier):
-        if not convention.paiements.filter(nature="solde").exists():
-            raise TransitionInterdite(
-                f"La convention {convention.numero} n'a pas encore reçu son solde."
-            )
-
-
-PRECONDITIONS: dict[str, Callable[[Dossier, Utilisateur], None]] = {
-    "deposer": _avant_depot,
-    "proposer": _avant_proposition,
-    "solder": _avant_solde,
-}
-EFFETS: dict[str, Callable[[Dossier, Utilisateur], None]] = {
-    "deposer": _deposer,
-    "mettre_en_instruction": _ouvrir_financements,
-    "valider": _accorder,
-    "conventionner": _etablir_conventions,
-}

@@ -101,7 +101,7 @@ class DossierFactory(factory.django.DjangoModelFactory):
             ("charge", "60", "Fournitures", "2000", None, ""),
             ("produit", "74", "CAF", "4000", caf, NatureCredit.DROIT_COMMUN),
             ("produit", "74", "État", "5000", etat, NatureCredit.CREDITS_SPECIFIQUES),
-            ("produit", "75", "Cotisations", "1000", None, LigneBudget.Nature.AUTRE),
+            ("produit", "75", "Cotisations", "1000", None, NatureCredit.AUTRE),
         ):
             LigneBudget.objects.create(
                 dossier=self,

@@ -138,7 +138,7 @@ def refus_attendu(
         return DroitInsuffisant
     if regle.motif_obligatoire and not motif.strip():
         return DonneesInvalides
-    if not precondition_remplie(dossier, regle.nom):
+    if not precondition_remplie(dossier, regle.code):
         return TransitionInterdite
     return None
 
@@ -323,13 +323,13 @@ def jouer(monde: Monde, etape: Etape, cible: str) -> None:
         presse = etape.choix % 2 == 1
         if regle is None:
             pass
-        elif regle.nom == "solder" and not presse:  # the last balance paid closes the dossier
+        elif regle.code == "solder" and not presse:  # the last balance paid closes the dossier
             payer_un_solde(monde, etape.choix // 2)
         else:
-            if regle.nom == "proposer" and not presse:
+            if regle.code == "proposer" and not presse:
                 donner_les_avis(monde, ())
             acteurs = habilites(regle)
-            appeler(monde, regle.nom, acteurs[etape.choix % len(acteurs)], MOTIFS[0], "courante")
+            appeler(monde, regle.code, acteurs[etape.choix % len(acteurs)], MOTIFS[0], "courante")
     else:
         if etape.transition:
             regle = TRANSITIONS[etape.transition]
@@ -338,7 +338,7 @@ def jouer(monde: Monde, etape: Etape, cible: str) -> None:
         else:
             regle = TRANSITIONS[sorted(TRANSITIONS)[etape.choix % len(TRANSITIONS)]]
         acteur = etape.acteur or habilites(regle)[etape.choix % len(habilites(regle))]
-        appeler(monde, regle.nom, acteur, etape.motif, etape.version)
+        appeler(monde, regle.code, acteur, etape.motif, etape.version)
     # (a) whatever the step, the statut stays one of the machine's.
     assert monde.relire().statut in Statut.values
 

@@ -14,11 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from comptes.models import Role
 from contrats.models import Instance
 from contrats.selectors import Droits, contrat_par_slug, droits
-from programmation import documents
-from programmation.etats import DECISIONS_DU_COMITE_DE_RECEVABILITE, DECISIONS_DU_COPIL
+from programmation import documents, permissions
+from programmation.etats import decisions_du_comite
 from programmation.forms.pilotage import (
     AccordForm,
     AppelForm,
@@ -28,13 +27,7 @@ from programmation.forms.pilotage import (
     FiltreStatutForm,
     PaiementForm,
 )
-from programmation.models import AppelAProjets, Convention, Financement, Statut
-from programmation.permissions import (
-    est_porteur_du_dossier,
-    peut_donner_avis,
-    peut_instruire,
-    peut_piloter,
-)
+from programmation.models import AppelAProjets, Convention, Financement
 from programmation.selectors import instruction as selecteurs
 from programmation.services.appels import (
     creer_appel,
@@ -51,7 +44,7 @@ TEMPLATES = "programmation/pilotage/"
 
 
 def _exiger_pilotage(request: HttpRequest, contrat) -> None:
-    if not peut_piloter(request.user, contrat):
+    if not permissions.peut_piloter(request.user, contrat):
         raise PermissionDenied("Réservé au pilote et à l'État.")
 
 
@@ -163,7 +156,7 @@ def appel_publier(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
 def dossiers_appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
     appel = selecteurs.appel_du_contrat(slug, annee)
     d = droits(request.user, appel.contrat)
-    if not selecteurs.voit_tableau(d):
+    if not permissions.voit_le_tableau(d, appel.contrat):
         raise PermissionDenied("Ce tableau est réservé aux partenaires de l'instruction.")
     filtre = FiltreStatutForm(request.GET or None)
     return render(
@@ -176,7 +169,7 @@ def dossiers_appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
             "lignes": selecteurs.tableau_instruction(appel, d, filtre.statut_choisi()),
             "synthese": selecteurs.synthese_cofinancement(appel, d),
             "compteurs": selecteurs.compteurs(appel, d),
-            "pilotage": d.a(Role.PILOTE, Role.ETAT),
+            "pilotage": permissions.pilote(d),
         },
     )
 
@@ -205,7 +198,7 @@ def _financement(request: HttpRequest, pk: int) -> Financement:
         ),
         pk=pk,
     )
-    if not peut_donner_avis(request.user, financement):
+    if not permissions.peut_donner_avis(request.user, financement):
         raise PermissionDenied("Seul le financeur concerné instruit ce financement.")
     return financement
 
@@ -295,15 +288,11 @@ def _page_financement(request, template, financement, form, erreur) -> HttpRespo
 COMITES = {
     "recevabilite": {
         "nature": Instance.Nature.COMITE_RECEVABILITE,
-        "statut": Statut.DEPOSE,
-        "decisions": DECISIONS_DU_COMITE_DE_RECEVABILITE,
         "titre": "Comité de recevabilité",
         "attente": "déposés, en attente de l'avis de recevabilité",
     },
     "pilotage": {
         "nature": Instance.Nature.COPIL_POLITIQUE,
-        "statut": Statut.PROPOSE,
-        "decisions": DECISIONS_DU_COPIL,
         "titre": "Comité de pilotage politique",
         "attente": "proposés au comité de pilotage après instruction",
     },
@@ -315,12 +304,15 @@ def _comite(request: HttpRequest, slug: str, annee: int, genre: str) -> HttpResp
     appel = selecteurs.appel_du_contrat(slug, annee)
     _exiger_pilotage(request, appel.contrat)
     instance = appel.contrat.instances.filter(nature=regle["nature"]).order_by("ordre").first()
-    dossiers = selecteurs.dossiers_en_attente(appel, regle["statut"])
+    decisions = decisions_du_comite(regle["nature"])
+    # A committee examines the dossiers its decisions start from (all its decisions share it).
+    (statut,) = {depuis for decision in decisions for depuis in decision.depuis}
+    dossiers = selecteurs.dossiers_en_attente(appel, statut)
     form = ComiteForm(
         request.POST or None,
         appel=appel,
         dossiers=dossiers,
-        decisions=regle["decisions"],
+        decisions=decisions,
         initial={"titre": f"{regle['titre']} — appel à projets {appel.annee}"},
     )
     erreur = None
@@ -373,7 +365,7 @@ def comite_pilotage(request: HttpRequest, slug: str, annee: int) -> HttpResponse
 def seance(request: HttpRequest, pk: int) -> HttpResponse:
     seance = selecteurs.seance_detail(pk)
     contrat = seance.instance.contrat
-    if not droits(request.user, contrat).a(Role.PILOTE, Role.ETAT, Role.MEMBRE):
+    if not permissions.peut_lire_seances(request.user, contrat):
         raise PermissionDenied("Le relevé des séances est réservé aux membres des instances.")
     return render(
         request,
@@ -393,11 +385,7 @@ def _convention_lisible(request: HttpRequest, pk: int) -> tuple[Convention, Droi
     convention = selecteurs.convention_detail(pk)
     financement = convention.financement
     d = droits(request.user, financement.dossier.appel.contrat)
-    if not (
-        d.a(Role.PILOTE, Role.ETAT)
-        or financement.financeur_id in d.organisations_pour(Role.FINANCEUR)
-        or est_porteur_du_dossier(d, financement.dossier)
-    ):
+    if not permissions.peut_lire_convention(d, convention):
         raise PermissionDenied("Cette convention ne vous concerne pas.")
     return convention, d
 
@@ -413,7 +401,7 @@ def convention_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def convention_paiements(request: HttpRequest, pk: int) -> HttpResponse:
     convention, d = _convention_lisible(request, pk)
-    peut_payer = peut_instruire(d, convention.financement)
+    peut_payer = permissions.peut_payer(d, convention)
     if request.method == "POST" and not peut_payer:
         raise PermissionDenied("Seul le financeur de la convention enregistre ses paiements.")
     form = PaiementForm(request.POST or None) if peut_payer else None

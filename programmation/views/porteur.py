@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from contrats.selectors import contrat_par_slug, droits
-from programmation.etats import TRANSITIONS
+from programmation.etats import transition_par_code
 from programmation.forms.porteur import (
     NouveauDossierForm,
     PieceForm,
@@ -151,7 +151,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
         (
             t,
             TransitionForm(
-                initial={"version": courant.version}, auto_id=f"id_{t.nom}_%s", transition=t
+                initial={"version": courant.version}, auto_id=f"id_{t.code}_%s", transition=t
             ),
         )
         for t in fiche.transitions
@@ -186,8 +186,8 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"{TRANSITIONS[nom].libelle} : c'est fait. Le dossier {resultat.numero} est désormais "
-            f"« {resultat.get_statut_display()} ».",
+            f"{transition_par_code(nom).libelle} : c'est fait. Le dossier {resultat.numero} "
+            f"est désormais « {resultat.get_statut_display()} ».",
         )
     return redirect("programmation:dossier", pk=courant.pk)
 

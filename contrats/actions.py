@@ -1,0 +1,8 @@
+"""Codes of the history events written by the contrats app."""
+
+from django.db import models
+
+
+class ActionContrat(models.TextChoices):
+    CHARGEMENT = "contrat.chargement", "Chargement des données du contrat"
+    HABILITATION_ATTRIBUTION = "habilitation.attribution", "Attribution d'un rôle"

@@ -1,0 +1,9 @@
+"""Codes of the history events written by the admin; each app declares its own in actions.py."""
+
+from django.db import models
+
+
+class ActionAdministration(models.TextChoices):
+    CREATION = "admin.creation", "Création depuis l'administration"
+    MODIFICATION = "admin.modification", "Modification depuis l'administration"
+    SUPPRESSION = "admin.suppression", "Suppression depuis l'administration"

@@ -1,0 +1,25 @@
+"""Codes of the history events written by programmation, with the timeline's French words.
+
+Changes of statut are not listed here: each Transition of etats.py names its own event
+("dossier.<code>") and says it in the past tense.
+"""
+
+from django.db import models
+
+
+class ActionProgrammation(models.TextChoices):
+    APPEL_CREATION = "appel.creation", "Création de l'appel à projets"
+    APPEL_MODIFICATION = "appel.modification", "Modification de l'appel à projets"
+    APPEL_PUBLICATION = "appel.publication", "Publication de l'appel à projets"
+    APPEL_ENVELOPPE = "appel.enveloppe", "Enveloppe fixée"
+    STRUCTURE_CREATION = "structure.creation", "Enregistrement de la structure"
+    STRUCTURE_MODIFICATION = "structure.modification", "Modification de la structure"
+    DOSSIER_CREATION = "dossier.creation", "Création du dossier"
+    DOSSIER_MODIFICATION = "dossier.modification", "Modification de l'action"
+    DOSSIER_BENEFICIAIRES = "dossier.beneficiaires", "Mise à jour du public visé"
+    DOSSIER_BUDGET = "dossier.budget", "Mise à jour du budget prévisionnel"
+    PIECE_AJOUTEE = "dossier.piece_ajoutee", "Ajout d'une pièce jointe"
+    PIECE_SUPPRIMEE = "dossier.piece_supprimee", "Suppression d'une pièce jointe"
+    FINANCEMENT_AVIS = "financement.avis", "Avis d'un financeur"
+    FINANCEMENT_ACCORD = "financement.accord", "Montant accordé par un financeur"
+    PAIEMENT = "convention.paiement", "Paiement enregistré"
