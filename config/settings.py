@@ -5,10 +5,12 @@ typed helpers below, which refuse a malformed value instead of guessing.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,10 +37,37 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def read_or_create_secret_key(path: Path) -> str:
+    """The key kept in path, generated there on first use, readable by its owner only.
+
+    The key is written to a private temporary file then hard-linked into place: a link
+    never replaces an existing file, so concurrent first starts (gunicorn workers,
+    parallel test processes) all end up with the key of the one that linked first.
+    """
+    if not path.exists():
+        # mkstemp creates the file exclusively, with mode 600.
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name)
+        with os.fdopen(fd, "w") as out:
+            out.write(get_random_secret_key())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"The secret key file {path} is empty")
+    return key
+
+
+# On by default for the tools (manage.py; the tests, where pytest-django turns it off while
+# testing). Whatever serves the platform turns it off: config/wsgi.py for any WSGI server,
+# hence bin/demarrer's gunicorn; bin/developper (runserver) asks for it explicitly.
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "insecure-dev-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is false")
+SECRET_KEY = os.environ.get("SECRET_KEY") or read_or_create_secret_key(
+    Path(env_str("SECRET_KEY_FILE", str(BASE_DIR / ".cle-secrete")))
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -101,6 +130,15 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several gunicorn workers write at once. IMMEDIATE takes the write lock when a
+    # transaction starts, so a writer waits (up to timeout seconds) instead of failing on
+    # a read lock it cannot upgrade; WAL lets readers go on while one writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "comptes.Utilisateur"
@@ -122,17 +160,17 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
-# Collected files exist only outside DEBUG (collectstatic); in DEBUG, finders serve them.
-STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
+# Outside DEBUG, WhiteNoise serves the files bin/demarrer collects (collectstatic) into
+# STATIC_ROOT; in DEBUG, finders serve them from the apps and static/.
+STATIC_ROOT = None if DEBUG else Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    # Compressed copies, but no hashed names: a manifest storage rewrites the url() of
+    # django-dsfr's CSS, which then fails the integrity checksum its template asks for
+    # and the browser refuses the stylesheet.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
 CONTRATS_DATA_DIR = BASE_DIR / "data" / "contrats"

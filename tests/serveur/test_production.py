@@ -1,0 +1,362 @@
+"""The platform served as bin/demarrer serves it: gunicorn, several workers, DEBUG off.
+
+One installation for the module (a fresh database of the run's kind, prepared by
+bin/demarrer's steps), one gunicorn on a free port of 127.0.0.1. Concurrent requests come
+from threads, each with its own session, released together by a barrier.
+"""
+
+import base64
+import gzip
+import hashlib
+import re
+import shutil
+import stat
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from decimal import ROUND_DOWN, Decimal
+
+import pytest
+
+from contrats.demo import MOT_DE_PASSE_DEMO
+from tests.serveur.navigateur import DELAI_REQUETE, Navigateur, Reponse
+from tests.serveur.production import (
+    ARGUMENTS_GUNICORN,
+    ETAPES_DE_PREPARATION,
+    RACINE,
+    Installation,
+    base_jetable,
+    environnement_de_production,
+    gunicorn,
+    preparer,
+)
+
+SLUG = "villiers-sur-marne-2015-2020"
+TOURS_DE_CONCURRENCE = 3
+MESSAGE_CONFLIT = "Ce dossier a été modifié par quelqu'un d'autre pendant votre saisie."
+MESSAGE_DEPASSEMENT = "dépasserait le montant accordé"
+MESSAGE_PAIEMENT = "Le paiement est enregistré."
+CENTIME = Decimal("0.01")
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory) -> Iterator[Installation]:
+    dossier = tmp_path_factory.mktemp("production")
+    with base_jetable(dossier) as base:
+        environnement = environnement_de_production(dossier, base)
+        fichier_cle = dossier / ".cle-secrete"
+        absente = not fichier_cle.exists()
+        try:
+            preparer(environnement, dossier)
+            yield Installation(
+                dossier=dossier,
+                environnement=environnement,
+                base=base,
+                fichier_cle=fichier_cle,
+                cle_absente_avant_preparation=absente,
+                cle_apres_preparation=fichier_cle.read_text(),
+            )
+        finally:
+            # Tens of megabytes of collected files; the servers' logs stay for a failure.
+            shutil.rmtree(dossier / "staticfiles", ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def serveur(installation) -> Iterator[str]:
+    with gunicorn(installation, "principal") as adresse:
+        yield adresse
+
+
+def connecte(adresse: str, identifiant: str) -> Navigateur:
+    navigateur = Navigateur(adresse)
+    navigateur.se_connecter(identifiant, MOT_DE_PASSE_DEMO)
+    return navigateur
+
+
+def en_meme_temps(*envois: Callable[[], Reponse]) -> list[Reponse]:
+    """Run the requests in parallel threads, released at once; their responses, in order."""
+    barriere = threading.Barrier(len(envois), timeout=DELAI_REQUETE)
+
+    def lancer(envoi: Callable[[], Reponse]) -> Reponse:
+        barriere.wait()
+        return envoi()
+
+    with ThreadPoolExecutor(max_workers=len(envois)) as executeur:
+        futurs = [executeur.submit(lancer, envoi) for envoi in envois]
+        return [futur.result(timeout=2 * DELAI_REQUETE) for futur in futurs]
+
+
+def jeton_csrf(navigateur: Navigateur, page: str) -> str:
+    reponse = navigateur.get(page)
+    assert reponse.statut == 200, f"GET {page} : {reponse.statut}"
+    return reponse.formulaire(avec_champ="csrfmiddlewaretoken").valeurs()["csrfmiddlewaretoken"][0]
+
+
+# --- Served as in production ------------------------------------------------------------------
+
+
+def test_le_test_sert_comme_bin_demarrer() -> None:
+    """The steps and the gunicorn command used here are bin/demarrer's own."""
+    script = (RACINE / "bin" / "demarrer").read_text()
+    assert "export DEBUG=false" in script
+    assert f"exec .venv/bin/gunicorn {' '.join(ARGUMENTS_GUNICORN)}" in script
+    positions = [script.index(f"manage.py {' '.join(etape)}") for etape in ETAPES_DE_PREPARATION]
+    assert positions == sorted(positions)
+    assert "manage.py collectstatic" in script
+
+
+def test_bin_developper_sert_en_mode_developpement() -> None:
+    script = (RACINE / "bin" / "developper").read_text()
+    assert "export DEBUG=true" in script
+    assert 'manage.py runserver "127.0.0.1:${PORT:-8000}"' in script
+    assert "--noreload" not in script
+
+
+def test_la_base_est_preparee(installation) -> None:
+    comptes = installation.base.lire(
+        "SELECT username FROM comptes_utilisateur WHERE username IN "
+        "('pilote', 'etat', 'financeur', 'porteur', 'membre')"
+    )
+    assert len(comptes) == 5
+    if installation.base.sqlite is not None:
+        # The journal mode is stored in the file: WAL was set by the settings' init_command.
+        assert installation.base.lire("PRAGMA journal_mode") == [("wal",)]
+
+
+def test_debug_est_eteint_une_adresse_inconnue_repond_la_page_404(serveur, installation) -> None:
+    reponse = Navigateur(serveur).get("/cette-page-n-existe-pas/")
+
+    assert reponse.statut == 404
+    assert '<html lang="fr"' in reponse.texte
+    assert 'class="fr-header"' in reponse.texte
+    assert "Page introuvable" in reponse.texte
+    assert 'href="/"' in reponse.texte
+    # Django's debug page lists the URL patterns it tried.
+    assert "URLconf" not in reponse.texte
+    assert "Traceback" not in reponse.texte
+    # The access log goes to standard output, the test's log file of the server.
+    journal = (installation.dossier / "gunicorn-principal.log").read_text()
+    assert '"GET /cette-page-n-existe-pas/ HTTP/1.1" 404' in journal
+
+
+def _integrite(corps: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(corps).digest()).decode()
+
+
+def test_les_fichiers_statiques_de_la_page_sont_servis_intacts(serveur) -> None:
+    navigateur = Navigateur(serveur)
+    page = navigateur.get("/").texte
+    balises = re.findall(r"<(?:link|script)\b[^>]*>", page)
+    ressources = []
+    for balise in balises:
+        adresse = re.search(r'(?:href|src)="(/static/[^"]+)"', balise)
+        if adresse:
+            integrite = re.search(r'integrity="([^"]+)"', balise)
+            ressources.append((adresse.group(1), integrite.group(1) if integrite else None))
+    chemins = [chemin for chemin, _ in ressources]
+    assert "/static/dsfr/dist/dsfr/dsfr.min.css" in chemins
+    assert "/static/css/plateforme.css" in chemins
+
+    for chemin, integrite in ressources:
+        reponse = navigateur.get(chemin)
+        assert reponse.statut == 200, chemin
+        if integrite:
+            # The browser refuses a file whose checksum differs from the page's.
+            assert _integrite(reponse.corps) == integrite, chemin
+
+
+def test_la_css_du_dsfr_est_servie_compressee_et_la_police_marianne_aussi(serveur) -> None:
+    navigateur = Navigateur(serveur)
+    brute = navigateur.get("/static/dsfr/dist/dsfr/dsfr.min.css")
+    compressee = navigateur.get(
+        "/static/dsfr/dist/dsfr/dsfr.min.css", entetes={"Accept-Encoding": "gzip"}
+    )
+    police = navigateur.get("/static/dsfr/dist/fonts/Marianne-Regular.woff2")
+
+    assert brute.statut == 200
+    assert brute.entetes["Content-Type"].startswith("text/css")
+    assert compressee.entetes["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressee.corps) == brute.corps
+    assert police.statut == 200
+    assert police.entetes["Content-Type"] == "font/woff2"
+    assert police.corps[:4] == b"wOF2"
+
+
+@pytest.mark.parametrize("page", ["/admin/login/", "/api/v1/docs"])
+def test_l_administration_et_la_documentation_de_l_api_ont_leurs_fichiers(serveur, page) -> None:
+    navigateur = Navigateur(serveur)
+    reponse = navigateur.get(page)
+    chemins = set(re.findall(r'(?:href|src)="(/static/[^"]+)"', reponse.texte))
+
+    assert reponse.statut == 200
+    assert chemins
+    for chemin in chemins:
+        assert navigateur.get(chemin).statut == 200, chemin
+
+
+# --- Concurrent writes --------------------------------------------------------------------
+
+
+def _brouillon_du_porteur(porteur: Navigateur, installation: Installation) -> int:
+    """A new draft of the demo porteur in the latest published call, created by its page."""
+    [(annee,)] = installation.base.lire(
+        "SELECT MAX(a.annee) FROM programmation_appelaprojets a "
+        "JOIN contrats_contrat c ON c.id = a.contrat_id WHERE c.slug = %s AND a.publie",
+        SLUG,
+    )
+    jeton = jeton_csrf(porteur, f"/contrats/{SLUG}/mes-dossiers/")
+    reponse = porteur.post(
+        f"/contrats/{SLUG}/appels/{annee}/nouveau-dossier/",
+        {"csrfmiddlewaretoken": [jeton], "intitule": ["Atelier d'écriture (deux sessions)"]},
+    )
+    assert reponse.statut == 302, reponse.texte_lisible[:500]
+    trouve = re.fullmatch(r"/dossiers/(\d+)/", reponse.location)
+    assert trouve, reponse.location
+    return int(trouve.group(1))
+
+
+def test_deux_enregistrements_simultanes_du_meme_dossier(serveur, installation) -> None:
+    """Both sessions saw the same version: one is saved, the other told, nothing mixed."""
+    sessions = [connecte(serveur, "porteur"), connecte(serveur, "porteur")]
+    pk = _brouillon_du_porteur(sessions[0], installation)
+    page = f"/dossiers/{pk}/action/"
+
+    for tour in range(TOURS_DE_CONCURRENCE):
+        formulaires = [s.get(page).formulaire(avec_champ="version") for s in sessions]
+        saisies = [f.valeurs() for f in formulaires]
+        assert saisies[0]["version"] == saisies[1]["version"]
+        textes = [f"Description de la session {n}, tour {tour}." for n in ("A", "B")]
+        envois = [
+            lambda s=s, saisie=saisie, texte=texte: s.post(page, saisie | {"description": [texte]})
+            for s, saisie, texte in zip(sessions, saisies, textes, strict=True)
+        ]
+
+        reponses = en_meme_temps(*envois)
+
+        statuts = sorted(r.statut for r in reponses)
+        assert statuts == [200, 302], [r.texte_lisible[:300] for r in reponses]
+        gagnant = next(i for i, r in enumerate(reponses) if r.statut == 302)
+        perdant = reponses[1 - gagnant]
+        assert reponses[gagnant].location == f"/dossiers/{pk}/"
+        assert MESSAGE_CONFLIT in perdant.texte_lisible
+        [(description, version)] = installation.base.lire(
+            "SELECT description, version FROM programmation_dossier WHERE id = %s", pk
+        )
+        assert description == textes[gagnant]
+        assert version == int(saisies[0]["version"][0]) + 1
+
+
+def _convention_de_la_caf(installation: Installation) -> int:
+    """The conventionned CAF convention, not balanced yet, with the most left to pay."""
+    lignes = installation.base.lire(
+        "SELECT cv.id FROM programmation_convention cv "
+        "JOIN programmation_financement f ON f.id = cv.financement_id "
+        "JOIN programmation_dossier d ON d.id = f.dossier_id "
+        "JOIN contrats_organisation o ON o.id = f.financeur_id "
+        "WHERE o.code = 'caf' AND d.statut = 'conventionne' AND NOT EXISTS ("
+        "  SELECT 1 FROM programmation_paiement p "
+        "  WHERE p.convention_id = cv.id AND p.nature = 'solde')"
+    )
+    assert lignes, "Aucune convention de la CAF à payer dans les données de démonstration."
+    return max((pk for (pk,) in lignes), key=lambda pk: _etat_convention(installation, pk)[1])
+
+
+def _etat_convention(installation: Installation, pk: int) -> tuple[Decimal, Decimal, int]:
+    """Granted amount, left to pay, number of payments."""
+    [(montant,)] = installation.base.lire(
+        "SELECT montant FROM programmation_convention WHERE id = %s", pk
+    )
+    paiements = installation.base.lire(
+        "SELECT montant FROM programmation_paiement WHERE convention_id = %s", pk
+    )
+    accorde = Decimal(str(montant))
+    paye = sum((Decimal(str(m)) for (m,) in paiements), Decimal(0))
+    return accorde, accorde - paye, len(paiements)
+
+
+def _payer_en_meme_temps(
+    sessions: list[Navigateur], page: str, montant: Decimal
+) -> list[tuple[Navigateur, Reponse]]:
+    saisies = [s.get(page).formulaire(avec_champ="montant").valeurs() for s in sessions]
+    francais = str(montant).replace(".", ",")
+    envois = [
+        lambda s=s, saisie=saisie: s.post(
+            page, saisie | {"nature": ["avance"], "montant": [francais]}
+        )
+        for s, saisie in zip(sessions, saisies, strict=True)
+    ]
+    return list(zip(sessions, en_meme_temps(*envois), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("part_du_reste", "reussites_attendues"),
+    [(Decimal("0.3"), 2), (Decimal("0.6"), 1)],
+    ids=["les-deux-tiennent", "un-seul-tient"],
+)
+def test_deux_paiements_simultanes_sur_la_meme_convention(
+    serveur, installation, part_du_reste, reussites_attendues
+) -> None:
+    """Never above the granted amount, and every payment announced is stored."""
+    sessions = [connecte(serveur, "financeur"), connecte(serveur, "financeur")]
+    pk = _convention_de_la_caf(installation)
+    page = f"/conventions/{pk}/paiements/"
+    accorde, reste, nombre = _etat_convention(installation, pk)
+    montant = (reste * part_du_reste).quantize(CENTIME, rounding=ROUND_DOWN)
+
+    resultats = _payer_en_meme_temps(sessions, page, montant)
+
+    assert all(r.statut in (200, 302) for _, r in resultats), [r.statut for _, r in resultats]
+    reussis = [(s, r) for s, r in resultats if r.statut == 302]
+    assert len(reussis) == reussites_attendues
+    for session, reponse in reussis:
+        assert MESSAGE_PAIEMENT in session.get(reponse.location).texte_lisible
+    for _, reponse in resultats:
+        if reponse.statut == 200:
+            assert MESSAGE_DEPASSEMENT in reponse.texte_lisible
+    accorde_apres, reste_apres, nombre_apres = _etat_convention(installation, pk)
+    assert nombre_apres == nombre + len(reussis)
+    assert reste_apres == reste - montant * len(reussis)
+    assert reste_apres >= 0
+    assert accorde_apres == accorde
+
+
+# --- The secret key -----------------------------------------------------------------------
+
+
+def test_la_cle_secrete_est_creee_une_fois_puis_reutilisee(serveur, installation) -> None:
+    fichier = installation.fichier_cle
+    assert installation.cle_absente_avant_preparation
+    assert installation.cle_apres_preparation.strip()
+    assert stat.S_IMODE(fichier.stat().st_mode) == 0o600
+    membre = connecte(serveur, "membre")
+    assert membre.get("/comptes/mon-compte/").statut == 200
+
+    # Without DEBUG in its environment: config/wsgi.py alone turns it off.
+    with gunicorn(installation, "second", sans=frozenset({"DEBUG"})) as second:
+        # The session is signed with the key: it stays valid only if the key is the same.
+        meme_session = Navigateur(second)
+        meme_session.cookies = dict(membre.cookies)
+        reponse = meme_session.get("/comptes/mon-compte/")
+        inconnue = meme_session.get("/cette-page-n-existe-pas/")
+
+    assert reponse.statut == 200
+    assert inconnue.statut == 404
+    assert "Page introuvable" in inconnue.texte
+    assert "URLconf" not in inconnue.texte
+    assert fichier.read_text() == installation.cle_apres_preparation
+
+
+def test_la_cle_secrete_du_depot_n_est_jamais_versionnee() -> None:
+    ignore = subprocess.run(
+        ["git", "check-ignore", "--quiet", "--no-index", ".cle-secrete"], cwd=RACINE, check=False
+    )
+    suivi = subprocess.run(
+        ["git", "ls-files", "--", ".cle-secrete"],
+        cwd=RACINE,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert ignore.returncode == 0
+    assert suivi.stdout == ""
