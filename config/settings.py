@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "dsfr",
     "ninja",
     "django_htmx",
+    "allauth",
+    "allauth.account",
     "historique",
     "comptes",
     "territoires",
@@ -102,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -144,13 +147,45 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "accueil"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# Accounts (django-allauth): a person signs up with an e-mail address, confirmed by a
+# link before the first login; agents log in with their identifier or their address.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per account: changing it replaces the old one once the new one is confirmed.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Sessions keep Django's lifetime, as before sign-up existed: no "remember me" box.
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Contrat de ville] "
+ACCOUNT_ADAPTER = "comptes.adapter.AdaptateurComptes"
+ACCOUNT_FORMS = {
+    "login": "comptes.forms.ConnexionForm",
+    "signup": "comptes.forms.InscriptionForm",
+    "reset_password": "comptes.forms.DemandeReinitialisationForm",
+    "reset_password_from_key": "comptes.forms.NouveauMotDePasseForm",
+    "change_password": "comptes.forms.ChangementMotDePasseForm",
+    "set_password": "comptes.forms.DefinitionMotDePasseForm",
+    "add_email": "comptes.forms.AjoutAdresseForm",
+    "reauthenticate": "comptes.forms.ReauthentificationForm",
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("programmation.urls")),
     path("quartiers/", include("territoires.urls")),
     path("comptes/", include("comptes.urls")),
+    path("comptes/", include("comptes.urls_allauth")),
     path("", include("publication.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

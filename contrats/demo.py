@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from comptes.models import Role, Utilisateur
+from comptes.services import marquer_adresse_verifiee
 from contrats.models import Contrat, Organisation
 from contrats.services import attribuer_habilitation
 
@@ -78,6 +79,8 @@ def _utilisateur(compte: CompteDemo) -> Utilisateur:
     if cree:
         utilisateur.set_password(MOT_DE_PASSE_DEMO)
         utilisateur.save(update_fields=["password"])
+    # Nobody reads the demo mailboxes: a confirmation link would lock the account out.
+    marquer_adresse_verifiee(utilisateur=utilisateur)
     return utilisateur
 
 

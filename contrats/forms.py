@@ -1,7 +1,15 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from contrats.models import Contrat, Domaine, ObjectifOperationnel
+from contrats.equipe import MESSAGE_ADRESSE_INVALIDE, instances_du_contrat, organisations_du_contrat
+from contrats.models import (
+    ROLES_INVITABLES,
+    Contrat,
+    Domaine,
+    Instance,
+    ObjectifOperationnel,
+    Organisation,
+)
 from contrats.selectors import FiltresPlan, cle_numero
 
 
@@ -34,3 +42,39 @@ class FiltresPlanForm(DsfrBaseForm):
         if not self.is_bound or not self.is_valid():
             return FiltresPlan()
         return FiltresPlan(**self.cleaned_data)
+
+
+class RattachementForm(DsfrBaseForm):
+    """A role of the team and what it is held for: an organisation or a body."""
+
+    role = forms.ChoiceField(label="Rôle", choices=[(r.value, r.label) for r in ROLES_INVITABLES])
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        help_text="Pour un financeur : l'organisation pour laquelle il agit.",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Aucune",
+        error_messages={"invalid_choice": "Choisissez une organisation partie à ce contrat."},
+    )
+    instance = forms.ModelChoiceField(
+        label="Instance",
+        help_text="Pour un membre d'instance : l'instance où il siège.",
+        queryset=Instance.objects.none(),
+        required=False,
+        empty_label="Aucune",
+        error_messages={"invalid_choice": "Choisissez une instance de ce contrat."},
+    )
+
+    def __init__(self, *args, contrat: Contrat, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_du_contrat(contrat)
+        self.fields["instance"].queryset = instances_du_contrat(contrat)
+
+
+class InvitationForm(RattachementForm):
+    email = forms.EmailField(
+        label="Adresse électronique de la personne invitée",
+        error_messages={"invalid": MESSAGE_ADRESSE_INVALIDE},
+    )
+
+    field_order = ["email", "role", "organisation", "instance"]

@@ -497,6 +497,16 @@ class Habilitation(models.Model):
         blank=True,
         related_name="habilitations",
     )
+    # The body a membre sits in. Empty for the other roles, and for membres named before
+    # bodies were recorded (they keep reading what every body examines).
+    instance = models.ForeignKey(
+        Instance,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="habilitations",
+        verbose_name="instance",
+    )
 
     class Meta:
         verbose_name = "habilitation"
@@ -515,7 +525,115 @@ class Habilitation(models.Model):
                 ),
                 name="habilitation_organisation_selon_role",
             ),
+            models.CheckConstraint(
+                condition=models.Q(role=Role.MEMBRE) | models.Q(instance__isnull=True),
+                name="habilitation_instance_pour_membre",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.utilisateur} · {self.get_role_display()} · {self.contrat}"
+
+
+# Roles a pilote hands out by invitation; pilotes and porteurs come in other ways
+# (the contract's loading, a structure's registration).
+ROLES_INVITABLES = (Role.ETAT, Role.FINANCEUR, Role.MEMBRE)
+
+
+class Invitation(models.Model):
+    """A pilote's invitation, sent by e-mail, to take one role in a contract.
+
+    The link carries a random token; only its SHA-256 digest is stored, so that the
+    table cannot be turned into working links. A token serves once, before `expire_le`.
+    """
+
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        ACCEPTEE = "acceptee", "Acceptée"
+        REMPLACEE = "remplacee", "Remplacée par une invitation plus récente"
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse électronique")
+    role = models.CharField("rôle", max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name="organisation",
+    )
+    instance = models.ForeignKey(
+        Instance,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name="instance",
+    )
+    empreinte_jeton = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    statut = models.CharField(
+        "statut", max_length=20, choices=Statut.choices, default=Statut.EN_ATTENTE
+    )
+    invitee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="invitations_envoyees",
+        verbose_name="invitée par",
+    )
+    creee_le = models.DateTimeField("envoyée le")
+    expire_le = models.DateTimeField("expire le")
+    acceptee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations_acceptees",
+        verbose_name="acceptée par",
+    )
+    acceptee_le = models.DateTimeField("acceptée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["contrat", "-creee_le"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in ROLES_INVITABLES]),
+                name="invitation_role_invitable",
+            ),
+            # A new invitation to the same address replaces the pending one.
+            models.UniqueConstraint(
+                fields=["contrat", "email"],
+                condition=models.Q(statut="en_attente"),
+                name="invitation_une_en_attente_par_adresse",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.FINANCEUR, organisation__isnull=False)
+                    | (~models.Q(role=Role.FINANCEUR) & models.Q(organisation__isnull=True))
+                ),
+                name="invitation_organisation_pour_financeur",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role=Role.MEMBRE, instance__isnull=False)
+                    | (~models.Q(role=Role.MEMBRE) & models.Q(instance__isnull=True))
+                ),
+                name="invitation_instance_pour_membre",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        statut="acceptee", acceptee_par__isnull=False, acceptee_le__isnull=False
+                    )
+                    | (
+                        ~models.Q(statut="acceptee")
+                        & models.Q(acceptee_par__isnull=True, acceptee_le__isnull=True)
+                    )
+                ),
+                name="invitation_acceptation_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation de {self.email} · {self.get_role_display()} · {self.contrat}"

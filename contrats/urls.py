@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contrats import views
+from contrats import views, views_equipe
 
 app_name = "contrats"
 
@@ -18,4 +18,20 @@ urlpatterns = [
     path("<slug:slug>/signataires/", views.signataires, name="signataires"),
     path("<slug:slug>/engagements/<str:numero>/", views.engagements, name="engagements"),
     path("<slug:slug>/gouvernance/", views.gouvernance, name="gouvernance"),
+    path("<slug:slug>/equipe/", views_equipe.equipe_du_contrat, name="equipe"),
+    path(
+        "<slug:slug>/equipe/roles/<int:pk>/modifier/",
+        views_equipe.modifier_role,
+        name="equipe_modifier",
+    ),
+    path(
+        "<slug:slug>/equipe/roles/<int:pk>/retirer/",
+        views_equipe.retirer_role,
+        name="equipe_retirer",
+    ),
+    path(
+        "<slug:slug>/invitation/<str:jeton>/",
+        views_equipe.invitation,
+        name="invitation",
+    ),
 ]

@@ -41,6 +41,10 @@ class PageBase:
     def bouton_se_deconnecter(self) -> Locator:
         return self.entete.get_by_role("button", name="Se déconnecter", exact=True)
 
+    @property
+    def lien_creer_un_compte(self) -> Locator:
+        return self.entete.get_by_role("link", name="Créer un compte", exact=True)
+
     def lien_compte(self, nom_affiche: str) -> Locator:
         return self.entete.get_by_role("link", name=nom_affiche, exact=True)
 
@@ -185,3 +189,87 @@ class PageAdmin(PageBase):
     @property
     def lignes_du_tableau(self) -> Locator:
         return self.page.locator("#result_list tbody tr")
+
+
+# --- Accounts: sign-up, e-mail confirmation, password reset, team invitations -----------
+
+
+class PageInscription(PageBase):
+    chemin = "/comptes/inscription/"
+
+    @property
+    def champ_adresse(self) -> Locator:
+        return self.page.get_by_role("main").get_by_label("Adresse électronique")
+
+    def s_inscrire(
+        self, prenom: str, nom: str, mot_de_passe: str, email: str | None = None
+    ) -> None:
+        """Fills the form and submits it; `email=None` keeps the address already filled in."""
+        formulaire = self.page.get_by_role("main")
+        formulaire.get_by_label("Prénom").fill(prenom)
+        formulaire.get_by_label(re.compile(r"^\s*Nom\b")).fill(nom)
+        if email is not None:
+            self.champ_adresse.fill(email)
+        formulaire.get_by_label(re.compile(r"^\s*Mot de passe")).fill(mot_de_passe)
+        formulaire.get_by_label("Confirmation du mot de passe").fill(mot_de_passe)
+        formulaire.get_by_role("button", name="Créer mon compte", exact=True).click()
+
+
+class PageConfirmationAdresse(PageBase):
+    def confirmer(self) -> "PageConnexion":
+        self.page.get_by_role("button", name="Confirmer mon adresse", exact=True).click()
+        return PageConnexion(self.page, self.base_url)
+
+
+class PageMotDePasseOublie(PageBase):
+    chemin = "/comptes/mot-de-passe/reinitialisation/"
+
+    def demander_un_lien(self, email: str) -> None:
+        formulaire = self.page.get_by_role("main")
+        formulaire.get_by_label("Adresse électronique").fill(email)
+        formulaire.get_by_role("button", name="Recevoir le lien", exact=True).click()
+
+
+class PageNouveauMotDePasse(PageBase):
+    def choisir(self, mot_de_passe: str) -> None:
+        formulaire = self.page.get_by_role("main")
+        formulaire.get_by_label("Nouveau mot de passe").fill(mot_de_passe)
+        formulaire.get_by_label("Confirmation du mot de passe").fill(mot_de_passe)
+        formulaire.get_by_role("button", name="Enregistrer le mot de passe", exact=True).click()
+
+
+class PageEquipe(PageBase):
+    @staticmethod
+    def chemin_de(slug: str) -> str:
+        return f"/contrats/{slug}/equipe/"
+
+    @property
+    def message(self) -> Locator:
+        return self.page.get_by_role("main").get_by_role("status")
+
+    def ligne(self, texte: str) -> Locator:
+        """The row of the roles table (or of the pending invitations) that names `texte`."""
+        return self.page.get_by_role("main").get_by_role("row").filter(has_text=texte)
+
+    def inviter(self, email: str, role: str, organisation: str | None = None) -> None:
+        formulaire = self.page.get_by_role("main").locator("form")
+        formulaire.get_by_label("Adresse électronique de la personne invitée").fill(email)
+        formulaire.get_by_label("Rôle").select_option(label=role)
+        if organisation is not None:
+            formulaire.get_by_label("Organisation").select_option(label=organisation)
+        formulaire.get_by_role("button", name="Envoyer l'invitation", exact=True).click()
+
+    def retirer_le_role(self, personne: str) -> None:
+        """Follows "Retirer le rôle" on the person's row, then confirms."""
+        self.page.get_by_role("link", name=f"Retirer le rôle de {personne}", exact=True).click()
+        self.page.get_by_role("main").get_by_role("button", name="Retirer le rôle").click()
+
+
+class PageInvitation(PageBase):
+    def creer_mon_compte(self) -> PageInscription:
+        self.page.get_by_role("link", name="Créer mon compte", exact=True).click()
+        return PageInscription(self.page, self.base_url)
+
+    def accepter(self) -> PageMonCompte:
+        self.page.get_by_role("button", name="Accepter l'invitation", exact=True).click()
+        return PageMonCompte(self.page, self.base_url)
