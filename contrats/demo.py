@@ -30,6 +30,8 @@ COMPTES_DEMO = (
     CompteDemo("pilote", "Camille", "Martin", Role.PILOTE),
     CompteDemo("etat", "Nadia", "Benali", Role.ETAT),
     CompteDemo("financeur", "Julien", "Moreau", Role.FINANCEUR, "caf"),
+    # A second funding organisation, so that avis and payments are not the CAF's alone.
+    CompteDemo("financeur2", "Claire", "Rousseau", Role.FINANCEUR, "region-idf"),
     CompteDemo(
         "porteur",
         "Sophie",
@@ -37,6 +39,16 @@ COMPTES_DEMO = (
         Role.PORTEUR,
         "demo-association-clefs-avenir",
         "Association Les Clefs de l'avenir (démo)",
+        Organisation.Type.ASSOCIATION,
+    ),
+    # A second structure: a porteur sees only its own dossiers, never the other's.
+    CompteDemo(
+        "porteur2",
+        "Mehdi",
+        "Benkacem",
+        Role.PORTEUR,
+        "demo-association-horizons-partages",
+        "Association Horizons partagés (démo)",
         Organisation.Type.ASSOCIATION,
     ),
     CompteDemo("membre", "Karim", "Diallo", Role.MEMBRE),

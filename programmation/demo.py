@@ -1,4 +1,4 @@
-"""Demo programmation: six years of calls for projects, so that every screen has content.
+"""Demo programmation: six years of calls for projects, lived through the real services.
 
 - 2015: the call of the seed (25 March to 15 April 2015), whose dossiers are the 55 actions
   of the contract's plan d'actions, in its order, all programmed; porteurs, people targeted
@@ -7,12 +7,21 @@
   dossier goes through (refused, inadmissible with a reason, adjourned, conventionned with
   payments, balanced; the 2020 call still has dossiers in instruction).
 
-Everything is drawn from one random generator seeded with 2015, before any database read
-of demo objects: two runs compute the same data, and objects are looked up by their natural
-keys (organisation code, call year, dossier number), so a second run creates nothing.
-Everything created is marked est_demo (organisations, which have no such flag, get a code
-starting with "demo-"). This is seed data, not user actions: objects are written directly,
-with one history event per generated call ("demo.generation").
+Everything is drawn from one random generator seeded with 2015 (`Generateur`), before any
+database read of demo objects: two runs compute the same data. The `Ecrivain` then lives
+each year as its people would, through the services the screens use: the pilote opens the
+call, fixes its envelopes and publishes it; each structure's porteur registers it, writes
+its dossiers and deposits them; the comité de recevabilité, the instruction, the avis of
+each financeur's agents, the COPIL politique, the conventions and the payments follow.
+Each step is replayed at its date (`historique.horloge.rejouer_a`), so every dossier has
+its typed log of transitions, its frozen version and a timeline that reads as a real year;
+no e-mail leaves (`courriels_suspendus`).
+
+A call whose year already exists is skipped whole, so a second run creates nothing (a real
+call of that year is reported: demo dossiers never mix with real ones); structures and
+accounts are looked up by their codes. Calls, structures, dossiers and séances are marked
+est_demo; organisations and the accounts that act for them, which have no such flag, get a
+code or a username starting with "demo-" (besides the printed accounts of contrats.demo).
 """
 
 import math
@@ -27,31 +36,56 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from comptes.models import Utilisateur
-from contrats.demo import creer_comptes_demo
-from contrats.models import AxeTransversal, Contrat, FicheAction, Organisation
-from historique.services import enregistrer_evenement
+from comptes.models import Role, Utilisateur
+from contrats.demo import COMPTES_DEMO, creer_comptes_demo
+from contrats.models import (
+    AxeTransversal,
+    Contrat,
+    FicheAction,
+    Habilitation,
+    Instance,
+    Organisation,
+)
+from contrats.services import attribuer_habilitation
+from historique.horloge import maintenant, rejouer_a
 from programmation.models import (
     AppelAProjets,
-    Beneficiaires,
+    CodeTransition,
     Convention,
     Dossier,
-    Enveloppe,
     Financement,
-    LigneBudget,
     NatureCredit,
     Paiement,
     Statut,
     Structure,
+    TransitionDossier,
 )
-from programmation.services.structures import TYPES_ORGANISATION
+from programmation.services.appels import DonneesAppel, creer_appel, fixer_enveloppe, publier_appel
+from programmation.services.comites import DecisionDemandee
+from programmation.services.dossiers import (
+    SectionAction,
+    creer_dossier,
+    enregistrer_beneficiaires,
+    enregistrer_budget,
+    modifier_action,
+)
+from programmation.services.instruction import donner_avis, fixer_montant_accorde
+from programmation.services.notifications import courriels_suspendus
+from programmation.services.paiements import enregistrer_paiement
+from programmation.services.seances import lancer_instruction, tenir_comite
+from programmation.services.structures import TYPES_ORGANISATION, creer_structure
+from programmation.services.transitions import transitionner
 from programmation.validateurs import cle_luhn_valide
 
 GRAINE = 2015
 ANNEE_PLAN = 2015
 ANNEES_SUIVANTES = range(2016, 2021)
-CODE_PORTEUR_DEMO = "demo-association-clefs-avenir"
+COMPTES = {compte.identifiant: compte for compte in COMPTES_DEMO}
+# The structures of the printed porteur accounts: their actions come back every year.
+PORTEURS_DEMO = (COMPTES["porteur"], COMPTES["porteur2"])
+CODES_PORTEURS_DEMO = frozenset(compte.organisation for compte in PORTEURS_DEMO)
 PREFIXE_CODE = "demo-"
+DOMAINE_COURRIEL = "demo.contrat-de-ville.test"
 SIREN_COMMUNE_SANS_CLE = "21940079"
 GROUPE_PRE = "Dispositif PRE"
 
@@ -65,8 +99,10 @@ ETAT, COMMUNE, CAF, REGION, DEPARTEMENT = (
     "departement-94",
 )
 ENVELOPPES = ((ETAT, CS), (COMMUNE, CS), (COMMUNE, DC), (CAF, DC), (REGION, DC), (DEPARTEMENT, DC))
-# Who gives the avis and records the payments of each financeur, among the demo accounts.
-AGENT_DU_FINANCEUR = {ETAT: "etat", CAF: "financeur", COMMUNE: "pilote"}
+# A financeur's own agents give its avis and record its payments (permissions.peut_instruire):
+# the printed financeur accounts, else a named agent who cannot log in.
+AGENTS_DEMO = {c.organisation: c.identifiant for c in COMPTES_DEMO if c.role == Role.FINANCEUR}
+AGENTS_SANS_COMPTE = {DEPARTEMENT: ("Élodie", "Marchand")}
 
 # Seed figures used when a contract has no synthetic presentation of its plan.
 SYNTHESE_PAR_DEFAUT = {
@@ -245,6 +281,9 @@ class StructureDemo:
     representant_qualite: str
     salaries: int
     benevoles: int
+    # Who writes and deposits its dossiers: the account of a structure without a printed one.
+    contact_prenom: str
+    contact_nom: str
 
 
 @dataclass
@@ -310,8 +349,12 @@ class Bilan:
     beneficiaires: int = 0
     lignes_budget: int = 0
     financements: int = 0
+    avis: int = 0
+    seances: int = 0
+    transitions: int = 0
     conventions: int = 0
     paiements: int = 0
+    comptes: int = 0
     annees_ignorees: list[int] = field(default_factory=list)
 
     def en_dict(self) -> dict[str, int]:
@@ -323,8 +366,12 @@ class Bilan:
             "tranches de bénéficiaires": self.beneficiaires,
             "lignes de budget": self.lignes_budget,
             "financements": self.financements,
+            "avis": self.avis,
+            "séances de comité": self.seances,
+            "changements de statut": self.transitions,
             "conventions": self.conventions,
             "paiements": self.paiements,
+            "comptes sans mot de passe": self.comptes,
         }
 
     @property
@@ -375,8 +422,8 @@ def euros(valeur: float) -> Decimal:
     return Decimal(valeur).quantize(Decimal("1"), ROUND_HALF_UP)
 
 
-def moment(jour: date, heure: int) -> datetime:
-    return timezone.make_aware(datetime.combine(jour, time(heure, 0)))
+def moment(jour: date, heure: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(jour, time(heure, minute)))
 
 
 # --- The plan of the demo --------------------------------------------------------------------
@@ -411,6 +458,11 @@ class Generateur:
         else:
             representant = f"{rng.choice(PRENOMS)} {rng.choice(NOMS)}"
             qualite = rng.choice(("Président", "Présidente")) if association else "Directeur"
+        # An association's president deposits its dossiers; elsewhere, a project officer.
+        if association:
+            contact_prenom, contact_nom = representant.split(" ", 1)
+        else:
+            contact_prenom, contact_nom = rng.choice(PRENOMS), rng.choice(NOMS)
         salaries = rng.randint(0, 6) if association else rng.randint(5, 40)
         self.structures[code] = StructureDemo(
             code=code,
@@ -425,6 +477,8 @@ class Generateur:
             representant_qualite=qualite,
             salaries=salaries,
             benevoles=rng.randint(5, 40) if association else rng.randint(0, 3),
+            contact_prenom=contact_prenom,
+            contact_nom=contact_nom,
         )
         return code
 
@@ -435,13 +489,13 @@ class Generateur:
         ]
         associations = [
             self._structure(
-                "Association Les Clefs de l'avenir (démo)",
-                Structure.Type.ASSOCIATION,
-                CODE_PORTEUR_DEMO,
+                compte.organisation_nom, Structure.Type.ASSOCIATION, compte.organisation
             )
+            for compte in PORTEURS_DEMO
         ]
         associations += [
-            self._structure(nom, Structure.Type.ASSOCIATION) for nom in rng.sample(noms, 17)
+            self._structure(nom, Structure.Type.ASSOCIATION)
+            for nom in rng.sample(noms, 18 - len(associations))
         ]
         municipaux = [
             self._structure(
@@ -586,7 +640,7 @@ class Generateur:
                     "75",
                     "Cotisations et participation des familles",
                     reste,
-                    nature=LigneBudget.Nature.AUTRE,
+                    nature=NatureCredit.AUTRE,
                 )
             else:
                 ressources_propres = None
@@ -605,7 +659,7 @@ class Generateur:
                     "87",
                     "Contributions volontaires en nature",
                     valeur,
-                    nature=LigneBudget.Nature.VALORISATION,
+                    nature=NatureCredit.VALORISATION,
                 )
             )
         return charges + produits, demandes
@@ -635,6 +689,9 @@ class Generateur:
                     else ""
                 )
             accorde = propose if statut in ACCORDES else None
+            if accorde and rng.random() < 0.1:
+                # A financeur's own board sometimes grants less than the COPIL's proposal.
+                accorde = euros(accorde * Decimal("0.9"))
             financements.append(
                 FinancementDemo(financeur, nature, demande, avis, propose, accorde, commentaire)
             )
@@ -720,7 +777,9 @@ class Generateur:
     def appel_suivant(self, annee: int) -> AppelDemo:
         rng = self.rng
         n = rng.randint(30, 45)
-        porteur_demo = [i for i, c in self.structure_de_la_fiche.items() if c == CODE_PORTEUR_DEMO]
+        porteur_demo = [
+            i for i, c in self.structure_de_la_fiche.items() if c in CODES_PORTEURS_DEMO
+        ]
         autres = [i for i in range(len(self.fiches)) if i not in porteur_demo]
         retenues = sorted(porteur_demo + rng.sample(autres, n - len(porteur_demo)))
         derniere = annee == ANNEES_SUIVANTES[-1]
@@ -761,34 +820,216 @@ class Generateur:
         return [self.appel_du_plan(), *(self.appel_suivant(a) for a in ANNEES_SUIVANTES)]
 
 
-# --- Writing ---------------------------------------------------------------------------------
+# --- When: the calendar of a call's year -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Calendrier:
+    """The moment of each step of a call's year, in the order a real year takes them.
+
+    Offsets are fixed or follow a dossier's rank, never the random generator: the data stays
+    what the seed draws, the calendar only spreads it over the year. Everything happens
+    within the call's year, deposits within its window.
+    """
+
+    annee: int
+    ouverture: date
+    cloture: date
+
+    def _apres_cloture(self, jours: int, heure: int) -> datetime:
+        return moment(self.cloture + timedelta(days=jours), heure)
+
+    @property
+    def creation_appel(self) -> datetime:
+        # A fortnight before the opening, but never in the previous year.
+        return moment(max(date(self.annee, 1, 3), self.ouverture - timedelta(days=15)), 9)
+
+    @property
+    def publication(self) -> datetime:
+        return moment(self.ouverture - timedelta(days=1), 9)
+
+    def creation_dossier(self, rang: int, nombre: int) -> datetime:
+        """Drafts open in numbering order, before the last fortnight, when deposits come."""
+        duree = (self.cloture - self.ouverture).days - 15
+        jour = self.ouverture + timedelta(days=(rang - 1) * duree // nombre)
+        return moment(jour, 9 + rang % 9, rang * 7 % 30)
+
+    @property
+    def recevabilite(self) -> datetime:
+        return self._apres_cloture(7, 14)
+
+    @property
+    def instruction(self) -> datetime:
+        return self._apres_cloture(10, 9)
+
+    @property
+    def recevabilite_complementaire(self) -> datetime:
+        return self._apres_cloture(28, 14)
+
+    def avis(self, rang: int, ligne: int) -> datetime:
+        # The financeurs of one dossier answer in the order of its budget, days apart.
+        return self._apres_cloture(14 + rang % 15 + 2 * ligne, 10 + ligne)
+
+    @property
+    def proposition(self) -> datetime:
+        return self._apres_cloture(42, 9)
+
+    @property
+    def copil(self) -> datetime:
+        return self._apres_cloture(49, 14)
+
+    @property
+    def accords(self) -> datetime:
+        return self._apres_cloture(53, 10)
+
+    def conventions(self, rang: int) -> datetime:
+        return self._apres_cloture(63 + rang % 14, 10)
+
+    def avance(self, rang: int, ligne: int) -> datetime:
+        return self.conventions(rang) + timedelta(days=14, hours=1 + ligne)
+
+    def solde(self, rang: int, ligne: int) -> datetime:
+        # Balances come with the bilans, in December; the last one closes the dossier.
+        return moment(date(self.annee, 12, 1) + timedelta(days=rang % 14), 11 + ligne)
+
+
+def montants_des_enveloppes(demo: AppelDemo) -> dict[tuple[str, str], Decimal]:
+    """Each envelope covers what was granted, or 80 % of what was asked for, in 5 000 €."""
+    accorde: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    demande: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for dossier in demo.dossiers:
+        for f in dossier.financements:
+            accorde[f.financeur, f.nature] += f.accorde or 0
+        for ligne in dossier.budget:
+            if ligne.financeur:
+                demande[ligne.financeur, ligne.nature] += ligne.montant
+    montants = {}
+    for cle in ENVELOPPES:
+        besoin = max(accorde[cle], demande[cle] * Decimal("0.8"))
+        montants[cle] = Decimal(max(1, math.ceil(besoin / 5000)) * 5000)
+    return montants
+
+
+def avance(montant: Decimal) -> Decimal:
+    """Half of the granted amount is paid once the convention is signed, the rest as balance."""
+    return (montant / 2).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+# --- Writing: each year lived through the services -------------------------------------------
+
+RECEVABILITE = Instance.Nature.COMITE_RECEVABILITE
+COPIL = Instance.Nature.COPIL_POLITIQUE
+PROPOSES = INSTRUITS - {Statut.EN_INSTRUCTION}
+CONVENTIONNES = frozenset({Statut.CONVENTIONNE, Statut.SOLDE})
+DECISIONS_DU_COPIL = {
+    Statut.VALIDE: CodeTransition.VALIDER,
+    Statut.CONVENTIONNE: CodeTransition.VALIDER,
+    Statut.SOLDE: CodeTransition.VALIDER,
+    Statut.REFUSE: CodeTransition.REFUSER,
+    Statut.AJOURNE: CodeTransition.AJOURNER,
+}
+
+
+class DemoImpossible(Exception):
+    """The contract lacks what the demo needs, or the demo did not reach what it drew."""
+
+
+@dataclass(frozen=True)
+class DossierEcrit:
+    """A deposited demo dossier: the row the services wrote, and what it must become."""
+
+    demo: DossierDemo
+    rang: int
+    dossier: Dossier
+
+    @property
+    def statut(self) -> str:
+        return self.demo.statut
 
 
 class Ecrivain:
+    """Lives each demo year through the services, every step replayed at its date."""
+
     def __init__(self, contrat: Contrat, generateur: Generateur, bilan: Bilan):
         self.contrat = contrat
         self.generateur = generateur
         self.bilan = bilan
+        self.comptes = {u.username: u for u in Utilisateur.objects.filter(username__in=COMPTES)}
+        self.pilote, self.etat = self.comptes["pilote"], self.comptes["etat"]
         codes = {code for code, _ in ENVELOPPES}
         self.financeurs = {o.code: o for o in Organisation.objects.filter(code__in=codes)}
-        self.agents = {
-            u.username: u
-            for u in Utilisateur.objects.filter(username__in=set(AGENT_DU_FINANCEUR.values()))
-        }
-        self.structures: dict[str, Structure] = {}
+        self.axes = {axe.numero: axe for axe in generateur.axes}
+        self.instances = {nature: self._instance(nature) for nature in (RECEVABILITE, COPIL)}
+        self.structures: dict[str, tuple[Structure, Utilisateur]] = {}
+        self.agents: dict[str, Utilisateur] = {}
 
-    def _agent(self, financeur: str) -> Utilisateur | None:
-        return self.agents.get(AGENT_DU_FINANCEUR.get(financeur, "pilote"))
-
-    def structure(self, code: str) -> Structure:
-        if code not in self.structures:
-            demo = self.generateur.structures[code]
-            organisation, _ = Organisation.objects.get_or_create(
-                code=code, defaults={"nom": demo.nom, "type": TYPES_ORGANISATION[demo.type]}
+    def _instance(self, nature: str) -> Instance:
+        instance = self.contrat.instances.filter(nature=nature).order_by("ordre").first()
+        if instance is None:
+            raise DemoImpossible(
+                f"Le contrat n'a pas d'instance « {Instance.Nature(nature).label} » : "
+                "la démonstration ne peut pas tenir ses comités."
             )
-            structure, cree = Structure.objects.get_or_create(
-                organisation=organisation,
-                defaults={
+        return instance
+
+    # People ---------------------------------------------------------------------------------
+
+    def _compte_sans_mot_de_passe(self, identifiant: str, prenom: str, nom: str) -> Utilisateur:
+        compte = Utilisateur.objects.filter(username=identifiant).first()
+        if compte is None:
+            compte = Utilisateur(
+                username=identifiant,
+                first_name=prenom,
+                last_name=nom,
+                email=f"{identifiant}@{DOMAINE_COURRIEL}",
+                date_joined=maintenant(),
+            )
+            # These people act only through the generator: nobody logs in as them.
+            compte.set_unusable_password()
+            compte.save()
+            self.bilan.comptes += 1
+        return compte
+
+    def agent(self, code: str) -> Utilisateur:
+        """Who gives a financeur's avis and records its payments (permissions.peut_instruire)."""
+        if code not in self.agents:
+            self.agents[code] = self._agent(self.financeurs[code])
+        return self.agents[code]
+
+    def _agent(self, financeur: Organisation) -> Utilisateur:
+        if financeur.code in AGENTS_DEMO:
+            return self.comptes[AGENTS_DEMO[financeur.code]]
+        if financeur.type == Organisation.Type.ETAT:
+            return self.etat
+        if financeur.type == Organisation.Type.COMMUNE:
+            return self.pilote
+        prenom, nom = AGENTS_SANS_COMPTE.get(financeur.code, ("Agent", "instructeur"))
+        agent = self._compte_sans_mot_de_passe(PREFIXE_CODE + financeur.code, prenom, nom)
+        attribuer_habilitation(
+            utilisateur=agent, contrat=self.contrat, role=Role.FINANCEUR, organisation=financeur
+        )
+        return agent
+
+    def structure(self, code: str, quand: datetime) -> tuple[Structure, Utilisateur]:
+        """A demo structure and its porteur, registered when a dossier first needs it."""
+        if code not in self.structures:
+            with rejouer_a(quand):
+                self.structures[code] = self._structure(self.generateur.structures[code])
+        return self.structures[code]
+
+    def _structure(self, demo: StructureDemo) -> tuple[Structure, Utilisateur]:
+        # The organisation comes first, under its demo code, so that its porteur registers
+        # the structure of an organisation it already acts for (creer_structure).
+        organisation, _ = Organisation.objects.get_or_create(
+            code=demo.code, defaults={"nom": demo.nom, "type": TYPES_ORGANISATION[demo.type]}
+        )
+        porteur = self._porteur(organisation, demo)
+        structure = Structure.objects.filter(organisation=organisation).first()
+        if structure is None:
+            structure = creer_structure(
+                contrat=self.contrat,
+                nom=demo.nom,
+                valeurs={
                     "type": demo.type,
                     "siret": demo.siret,
                     "rna": demo.rna,
@@ -799,220 +1040,386 @@ class Ecrivain:
                     "representant_qualite": demo.representant_qualite,
                     "salaries": demo.salaries,
                     "benevoles": demo.benevoles,
-                    "est_demo": True,
                 },
-            )
-            self.bilan.structures += cree
-            self.structures[code] = structure
-        return self.structures[code]
-
-    def appel(self, demo: AppelDemo) -> None:
-        appel, cree = AppelAProjets.objects.get_or_create(
-            contrat=self.contrat,
-            annee=demo.annee,
-            defaults={
-                "titre": demo.titre,
-                "date_ouverture": demo.date_ouverture,
-                "date_cloture": demo.date_cloture,
-                "priorites": demo.priorites,
-                "publie": True,
-                "est_demo": True,
-            },
-        )
-        if not appel.est_demo:
-            # A real call of that year exists: demo dossiers never mix with real ones.
-            self.bilan.annees_ignorees.append(demo.annee)
-            return
-        self.bilan.appels += cree
-        if cree:
-            appel.criteres.set(self.generateur.axes)
-        existants = set(appel.dossiers.values_list("numero", flat=True))
-        nouveaux = [d for d in demo.dossiers if d.numero not in existants]
-        self.dossiers(appel, nouveaux)
-        enveloppes = self.enveloppes(appel, demo)
-        if cree or nouveaux or enveloppes:
-            enregistrer_evenement(
-                acteur=None,
-                objet=appel,
-                action="demo.generation",
-                changements={"dossiers": len(nouveaux), "enveloppes": enveloppes},
-                motif="Données de démonstration (commande generer_demo_programmation).",
-            )
-
-    def enveloppes(self, appel: AppelAProjets, demo: AppelDemo) -> int:
-        """Each envelope covers what was granted, or 80 % of what was asked for, in 5 000 €."""
-        accorde: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        demande: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        for dossier in demo.dossiers:
-            for f in dossier.financements:
-                accorde[f.financeur, f.nature] += f.accorde or 0
-            for ligne in dossier.budget:
-                if ligne.financeur:
-                    demande[ligne.financeur, ligne.nature] += ligne.montant
-        creees = 0
-        for financeur, nature in ENVELOPPES:
-            besoin = max(accorde[financeur, nature], demande[financeur, nature] * Decimal("0.8"))
-            montant = Decimal(max(1, math.ceil(besoin / 5000)) * 5000)
-            _, cree = Enveloppe.objects.get_or_create(
-                appel=appel,
-                financeur=self.financeurs[financeur],
-                nature=nature,
-                defaults={"montant": montant},
-            )
-            creees += cree
-        self.bilan.enveloppes += creees
-        return creees
-
-    def dossiers(self, appel: AppelAProjets, demos: list[DossierDemo]) -> None:
-        """Write a call's new dossiers and everything they hold, a few bulk inserts in all."""
-        if not demos:
-            return
-        qpv = self.generateur.qpv
-        dossiers = Dossier.objects.bulk_create(
-            Dossier(
-                appel=appel,
-                structure=self.structure(demo.structure),
-                numero=demo.numero,
-                statut=demo.statut,
-                intitule=demo.fiche.intitule,
-                description=(
-                    f"{demo.fiche.intitule} : action du plan d'actions du contrat de ville "
-                    f"(fiche n° {demo.fiche.fiche_page}"
-                    f"{', ' + demo.fiche.groupe if demo.fiche.groupe else ''}), menée dans le "
-                    f"quartier {qpv}."
-                ),
-                objectifs="\n".join(demo.fiche.ligne.objectifs),
-                pilier=demo.fiche.ligne.pilier,
-                public_vise=demo.public_vise,
-                part_residents_qpv=demo.part_residents_qpv,
-                lieux=f"Quartier {qpv}, Villiers-sur-Marne",
-                date_debut=demo.date_debut,
-                date_fin=demo.date_fin,
-                nb_salaries=demo.nb_salaries,
-                etp_salaries=demo.etp_salaries,
-                nb_benevoles=demo.nb_benevoles,
-                motif_decision=demo.motif,
-                depose_le=demo.depose_le,
+                acteur=porteur,
                 est_demo=True,
             )
-            for demo in demos
-        )
-        self.bilan.dossiers += len(dossiers)
-        paires = list(zip(dossiers, demos, strict=True))
-        self._liens(paires)
-        self.bilan.beneficiaires += len(
-            Beneficiaires.objects.bulk_create(
-                Beneficiaires(dossier=dossier, tranche=t, femmes=f, hommes=h)
-                for dossier, demo in paires
-                for t, (f, h) in demo.beneficiaires.items()
+            self.bilan.structures += 1
+        return structure, porteur
+
+    def _porteur(self, organisation: Organisation, demo: StructureDemo) -> Utilisateur:
+        """The printed porteur account of the structure, else one who cannot log in."""
+        habilitation = (
+            Habilitation.objects.filter(
+                contrat=self.contrat, role=Role.PORTEUR, organisation=organisation
             )
+            .select_related("utilisateur")
+            .order_by("pk")
+            .first()
         )
-        self.bilan.lignes_budget += len(
-            LigneBudget.objects.bulk_create(
-                LigneBudget(
-                    dossier=dossier,
-                    sens=ligne.sens,
-                    compte=ligne.compte,
-                    libelle=(
-                        f"{ligne.libelle} ({self.financeurs[ligne.financeur].nom})"
-                        if ligne.financeur
-                        else ligne.libelle
-                    ),
-                    montant=ligne.montant,
-                    financeur=self.financeurs.get(ligne.financeur),
-                    nature=ligne.nature,
+        if habilitation is not None:
+            return habilitation.utilisateur
+        porteur = self._compte_sans_mot_de_passe(demo.code, demo.contact_prenom, demo.contact_nom)
+        attribuer_habilitation(
+            utilisateur=porteur, contrat=self.contrat, role=Role.PORTEUR, organisation=organisation
+        )
+        return porteur
+
+    # The year -------------------------------------------------------------------------------
+
+    def appel(self, demo: AppelDemo) -> None:
+        existant = AppelAProjets.objects.filter(contrat=self.contrat, annee=demo.annee).first()
+        if existant is not None:
+            if not existant.est_demo:
+                # A real call of that year: demo dossiers never mix with real ones.
+                self.bilan.annees_ignorees.append(demo.annee)
+            return
+        calendrier = Calendrier(demo.annee, demo.date_ouverture, demo.date_cloture)
+        appel = self._ouvrir(demo, calendrier)
+        dossiers = [
+            self._deposer(appel, dossier, rang, len(demo.dossiers), calendrier)
+            for rang, dossier in enumerate(demo.dossiers, 1)
+        ]
+        self._recevabilite(appel, dossiers, calendrier)
+        self._instruire(appel, dossiers, calendrier)
+        self._copil(appel, dossiers, calendrier)
+        self._conventionner(dossiers, calendrier)
+        self._payer(appel, dossiers, calendrier)
+        self._verifier(appel, dossiers)
+
+    def _ouvrir(self, demo: AppelDemo, calendrier: Calendrier) -> AppelAProjets:
+        """The pilote opens the call, fixes its envelopes and publishes it."""
+        donnees = DonneesAppel(
+            annee=demo.annee,
+            titre=demo.titre,
+            date_ouverture=demo.date_ouverture,
+            date_cloture=demo.date_cloture,
+            priorites=demo.priorites,
+            criteres=self.generateur.axes,
+        )
+        with rejouer_a(calendrier.creation_appel):
+            appel = creer_appel(
+                contrat=self.contrat, donnees=donnees, acteur=self.pilote, est_demo=True
+            )
+            for code, _ in ENVELOPPES:
+                self.agent(code)
+        enveloppes = montants_des_enveloppes(demo)
+        for minute, ((financeur, nature), montant) in enumerate(enveloppes.items(), 1):
+            with rejouer_a(calendrier.creation_appel + timedelta(minutes=minute)):
+                fixer_enveloppe(
+                    appel=appel,
+                    financeur=self.financeurs[financeur],
+                    nature=nature,
+                    montant=montant,
+                    acteur=self.pilote,
                 )
-                for dossier, demo in paires
-                for ligne in demo.budget
+        with rejouer_a(calendrier.publication):
+            appel = publier_appel(appel=appel, acteur=self.pilote)
+        self.bilan.appels += 1
+        self.bilan.enveloppes += len(enveloppes)
+        return appel
+
+    def _deposer(
+        self,
+        appel: AppelAProjets,
+        demo: DossierDemo,
+        rang: int,
+        nombre: int,
+        calendrier: Calendrier,
+    ) -> DossierEcrit:
+        """The porteur opens the draft, fills in its sections, then deposits it."""
+        cree_le = calendrier.creation_dossier(rang, nombre)
+        structure, porteur = self.structure(demo.structure, cree_le - timedelta(minutes=30))
+        with rejouer_a(cree_le):
+            dossier = creer_dossier(
+                appel=appel,
+                structure=structure,
+                intitule=demo.fiche.intitule,
+                acteur=porteur,
+                est_demo=True,
             )
-        )
-        avis_le = moment(appel.date_cloture + timedelta(days=30), 10)
-        financements = Financement.objects.bulk_create(
-            Financement(
+        with rejouer_a(cree_le + timedelta(minutes=10)):
+            dossier = modifier_action(
                 dossier=dossier,
-                financeur=self.financeurs[f.financeur],
-                nature=f.nature,
-                montant_demande=f.demande,
-                avis=f.avis,
-                commentaire=f.commentaire,
-                montant_propose=f.propose,
-                montant_accorde=f.accorde,
-                avis_par=None if f.avis == "en_attente" else self._agent(f.financeur),
-                avis_le=None if f.avis == "en_attente" else avis_le,
+                section=self._section(demo),
+                acteur=porteur,
+                version=dossier.version,
             )
-            for dossier, demo in paires
-            for f in demo.financements
-        )
-        self.bilan.financements += len(financements)
-        self._conventions(appel.annee, financements)
+        with rejouer_a(cree_le + timedelta(minutes=20)):
+            dossier = enregistrer_beneficiaires(
+                dossier=dossier,
+                effectifs=demo.beneficiaires,
+                acteur=porteur,
+                version=dossier.version,
+            )
+        with rejouer_a(cree_le + timedelta(minutes=30)):
+            dossier = enregistrer_budget(
+                dossier=dossier,
+                lignes=self._budget(demo),
+                acteur=porteur,
+                version=dossier.version,
+            )
+        with rejouer_a(demo.depose_le):
+            dossier = transitionner(
+                dossier=dossier, transition=CodeTransition.DEPOSER, acteur=porteur
+            )
+        self.bilan.dossiers += 1
+        self.bilan.beneficiaires += len(demo.beneficiaires)
+        self.bilan.lignes_budget += len(demo.budget)
+        return DossierEcrit(demo, rang, dossier)
 
-    def _liens(self, paires: list[tuple[Dossier, DossierDemo]]) -> None:
-        """The operational objectives of the action's plan row, and its transversal themes."""
-        axes = {axe.numero: axe.pk for axe in self.generateur.axes}
-        Dossier.objectifs_operationnels.through.objects.bulk_create(
-            Dossier.objectifs_operationnels.through(
-                dossier_id=dossier.pk, objectifoperationnel_id=objectif.pk
-            )
-            for dossier, demo in paires
-            for objectif in demo.fiche.ligne.objectifs_operationnels.all()
-        )
-        Dossier.axes.through.objects.bulk_create(
-            Dossier.axes.through(dossier_id=dossier.pk, axetransversal_id=axes[numero])
-            for dossier, demo in paires
-            for numero in demo.axes
+    def _section(self, demo: DossierDemo) -> SectionAction:
+        fiche, qpv = demo.fiche, self.generateur.qpv
+        groupe = f", {fiche.groupe}" if fiche.groupe else ""
+        return SectionAction(
+            valeurs={
+                "description": (
+                    f"{fiche.intitule} : action du plan d'actions du contrat de ville "
+                    f"(fiche n° {fiche.fiche_page}{groupe}), menée dans le quartier {qpv}."
+                ),
+                "objectifs": "\n".join(fiche.ligne.objectifs),
+                "pilier": fiche.ligne.pilier,
+                "public_vise": demo.public_vise,
+                "part_residents_qpv": demo.part_residents_qpv,
+                "lieux": f"Quartier {qpv}, Villiers-sur-Marne",
+                "date_debut": demo.date_debut,
+                "date_fin": demo.date_fin,
+                "nb_salaries": demo.nb_salaries,
+                "etp_salaries": demo.etp_salaries,
+                "nb_benevoles": demo.nb_benevoles,
+            },
+            objectifs_operationnels=list(fiche.ligne.objectifs_operationnels.all()),
+            axes=[self.axes[numero] for numero in demo.axes],
         )
 
-    def _conventions(self, annee: int, financements: list[Financement]) -> None:
-        """Conventions of the conventionned and balanced dossiers, with their payments."""
-        conventionnes = (Statut.CONVENTIONNE, Statut.SOLDE)
-        conventions = Convention.objects.bulk_create(
-            Convention(
-                financement=f,
-                numero=f"{f.dossier.numero}-{f.financeur.code}-{f.nature[:2]}",
-                date=date(annee, 6, 15),
-                montant=f.montant_accorde,
+    def _budget(self, demo: DossierDemo) -> list[dict]:
+        lignes = []
+        for ligne in demo.budget:
+            financeur = self.financeurs.get(ligne.financeur)
+            lignes.append(
+                {
+                    "sens": ligne.sens,
+                    "compte": ligne.compte,
+                    "libelle": f"{ligne.libelle} ({financeur.nom})" if financeur else ligne.libelle,
+                    "montant": ligne.montant,
+                    "financeur": financeur,
+                    "nature": ligne.nature,
+                }
             )
-            for f in financements
-            if f.dossier.statut in conventionnes and f.montant_accorde
+        return lignes
+
+    def _comite(
+        self,
+        nature: str,
+        quand: datetime,
+        titre: str,
+        decisions: list[DecisionDemandee],
+        acteur: Utilisateur,
+    ) -> None:
+        """One séance of a committee, all its decisions linked to it."""
+        if not decisions:
+            return
+        with rejouer_a(quand):
+            tenir_comite(
+                instance=self.instances[nature],
+                date=timezone.localdate(quand),
+                titre=titre,
+                decisions=decisions,
+                acteur=acteur,
+                est_demo=True,
+            )
+        self.bilan.seances += 1
+
+    def _recevabilite(
+        self, appel: AppelAProjets, dossiers: list[DossierEcrit], calendrier: Calendrier
+    ) -> None:
+        # Dossiers that stay deposited wait for a later session; those that stay recevable
+        # pass the complementary one, after the instruction was launched.
+        examines = [d for d in dossiers if d.statut not in (Statut.DEPOSE, Statut.RECEVABLE)]
+        self._comite(
+            RECEVABILITE,
+            calendrier.recevabilite,
+            f"Comité de recevabilité — appel à projets {appel.annee}",
+            [
+                DecisionDemandee(d.dossier, CodeTransition.DECLARER_IRRECEVABLE, d.demo.motif)
+                if d.statut == Statut.IRRECEVABLE
+                else DecisionDemandee(d.dossier, CodeTransition.DECLARER_RECEVABLE)
+                for d in examines
+            ],
+            self.pilote,
         )
-        paiements = []
-        for convention in conventions:
-            financement = convention.financement
-            agent = self._agent(financement.financeur.code)
-            avance = (convention.montant / 2).quantize(Decimal("0.01"), ROUND_HALF_UP)
-            paiements.append(
-                Paiement(
-                    convention=convention,
-                    nature=Paiement.Nature.AVANCE,
-                    montant=avance,
-                    date=date(annee, 7, 1),
-                    acteur=agent,
-                )
-            )
-            if financement.dossier.statut == Statut.SOLDE:
-                paiements.append(
-                    Paiement(
-                        convention=convention,
-                        nature=Paiement.Nature.SOLDE,
-                        montant=convention.montant - avance,
-                        date=date(annee + 1, 3, 31),
-                        acteur=agent,
+
+    def _instruire(
+        self, appel: AppelAProjets, dossiers: list[DossierEcrit], calendrier: Calendrier
+    ) -> None:
+        """Instruction launched, late admissions, each financeur's avis, proposals."""
+        instruits = [d for d in dossiers if d.statut in INSTRUITS]
+        if instruits:
+            with rejouer_a(calendrier.instruction):
+                lancer_instruction(appel=appel, acteur=self.pilote)
+        self._comite(
+            RECEVABILITE,
+            calendrier.recevabilite_complementaire,
+            f"Comité de recevabilité — séance complémentaire {appel.annee}",
+            [
+                DecisionDemandee(d.dossier, CodeTransition.DECLARER_RECEVABLE)
+                for d in dossiers
+                if d.statut == Statut.RECEVABLE
+            ],
+            self.pilote,
+        )
+        self._avis(appel, instruits, calendrier)
+        for d in instruits:
+            if d.statut in PROPOSES:
+                with rejouer_a(calendrier.proposition):
+                    transitionner(
+                        dossier=d.dossier, transition=CodeTransition.PROPOSER, acteur=self.pilote
                     )
+
+    def _avis(
+        self, appel: AppelAProjets, instruits: list[DossierEcrit], calendrier: Calendrier
+    ) -> None:
+        # The instruction opened one financement per financeur and nature asked for.
+        ouverts = {
+            (f.dossier_id, f.financeur.code, f.nature): f
+            for f in Financement.objects.filter(dossier__appel=appel).select_related("financeur")
+        }
+        self.bilan.financements += len(ouverts)
+        for d in instruits:
+            for ligne, demande in enumerate(d.demo.financements):
+                if demande.avis == Financement.Avis.EN_ATTENTE:
+                    continue
+                financement = ouverts[d.dossier.pk, demande.financeur, demande.nature]
+                with rejouer_a(calendrier.avis(d.rang, ligne)):
+                    donner_avis(
+                        financement=financement,
+                        acteur=self.agent(demande.financeur),
+                        avis=demande.avis,
+                        montant_propose=demande.propose,
+                        commentaire=demande.commentaire,
+                        version=financement.version,
+                    )
+                self.bilan.avis += 1
+
+    def _copil(
+        self, appel: AppelAProjets, dossiers: list[DossierEcrit], calendrier: Calendrier
+    ) -> None:
+        """The COPIL politique decides; a financeur may then grant less than proposed."""
+        decides = [d for d in dossiers if d.statut in DECISIONS_DU_COPIL]
+        self._comite(
+            COPIL,
+            calendrier.copil,
+            f"Comité de pilotage politique — programmation {appel.annee}",
+            [
+                DecisionDemandee(d.dossier, DECISIONS_DU_COPIL[d.statut], d.demo.motif)
+                for d in decides
+            ],
+            self.etat,
+        )
+        for d in decides:
+            for demande in d.demo.financements:
+                if demande.accorde is None or demande.accorde == demande.propose:
+                    continue
+                financement = Financement.objects.get(
+                    dossier=d.dossier, financeur__code=demande.financeur, nature=demande.nature
                 )
-        Paiement.objects.bulk_create(paiements)
-        self.bilan.conventions += len(conventions)
-        self.bilan.paiements += len(paiements)
+                with rejouer_a(calendrier.accords):
+                    fixer_montant_accorde(
+                        financement=financement,
+                        acteur=self.agent(demande.financeur),
+                        montant=demande.accorde,
+                        version=financement.version,
+                    )
+
+    def _conventionner(self, dossiers: list[DossierEcrit], calendrier: Calendrier) -> None:
+        for d in dossiers:
+            if d.statut in CONVENTIONNES:
+                with rejouer_a(calendrier.conventions(d.rang)):
+                    transitionner(
+                        dossier=d.dossier,
+                        transition=CodeTransition.CONVENTIONNER,
+                        acteur=self.pilote,
+                    )
+
+    def _payer(
+        self, appel: AppelAProjets, dossiers: list[DossierEcrit], calendrier: Calendrier
+    ) -> None:
+        """Advances on every convention; balances on the balanced dossiers, which closes them."""
+        conventions: dict[int, dict[tuple[str, str], Convention]] = defaultdict(dict)
+        for convention in Convention.objects.filter(
+            financement__dossier__appel=appel
+        ).select_related("financement__financeur"):
+            financement = convention.financement
+            conventions[financement.dossier_id][financement.financeur.code, financement.nature] = (
+                convention
+            )
+        self.bilan.conventions += sum(len(c) for c in conventions.values())
+        for d in dossiers:
+            if d.statut not in CONVENTIONNES:
+                continue
+            du_dossier = conventions[d.dossier.pk]
+            payees = [
+                (ligne, demande.financeur, du_dossier[demande.financeur, demande.nature])
+                for ligne, demande in enumerate(d.demo.financements)
+                if (demande.financeur, demande.nature) in du_dossier
+            ]
+            for ligne, financeur, convention in payees:
+                self._paiement(
+                    convention,
+                    Paiement.Nature.AVANCE,
+                    avance(convention.montant),
+                    calendrier.avance(d.rang, ligne),
+                    financeur,
+                )
+            if d.statut == Statut.SOLDE:
+                for ligne, financeur, convention in payees:
+                    self._paiement(
+                        convention,
+                        Paiement.Nature.SOLDE,
+                        convention.montant - avance(convention.montant),
+                        calendrier.solde(d.rang, ligne),
+                        financeur,
+                    )
+
+    def _paiement(
+        self,
+        convention: Convention,
+        nature: str,
+        montant: Decimal,
+        quand: datetime,
+        financeur: str,
+    ) -> None:
+        with rejouer_a(quand):
+            enregistrer_paiement(
+                convention=convention,
+                nature=nature,
+                montant=montant,
+                date=timezone.localdate(quand),
+                acteur=self.agent(financeur),
+            )
+        self.bilan.paiements += 1
+
+    def _verifier(self, appel: AppelAProjets, dossiers: list[DossierEcrit]) -> None:
+        """Every dossier reached the statut the generator drew, or the demo is wrong."""
+        atteints = dict(Dossier.objects.filter(appel=appel).values_list("pk", "statut"))
+        ecarts = [d.demo.numero for d in dossiers if atteints[d.dossier.pk] != d.statut]
+        if ecarts:
+            raise DemoImpossible(
+                f"Appel {appel.annee} : statut inattendu pour {', '.join(ecarts)}."
+            )
+        self.bilan.transitions += TransitionDossier.objects.filter(dossier__appel=appel).count()
 
 
-@transaction.atomic
 def generer_demo(contrat: Contrat) -> Bilan:
-    """Create the demo programmation of a contract; a second run creates nothing."""
-    # Payments and avis need an author: the demo accounts (idempotent).
-    creer_comptes_demo(contrat)
-    generateur = Generateur(contrat)
-    appels = generateur.appels()
-    bilan = Bilan()
-    ecrivain = Ecrivain(contrat, generateur, bilan)
-    for appel in appels:
-        ecrivain.appel(appel)
+    """Live the demo programmation of a contract through the services; a second run creates
+    nothing. All of it or nothing is written, and no e-mail leaves."""
+    with transaction.atomic(), courriels_suspendus():
+        # The printed demo accounts act in the demo years (idempotent).
+        creer_comptes_demo(contrat)
+        generateur = Generateur(contrat)
+        appels = generateur.appels()
+        bilan = Bilan()
+        ecrivain = Ecrivain(contrat, generateur, bilan)
+        for appel in appels:
+            ecrivain.appel(appel)
     return bilan

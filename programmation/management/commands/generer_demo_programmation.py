@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from contrats.models import Contrat
-from programmation.demo import generer_demo
+from programmation.demo import DemoImpossible, generer_demo
 
 
 class Command(BaseCommand):
     help = (
         "Génère les données de démonstration de la programmation (appels 2015 à 2020, "
-        "dossiers, financements, conventions) ; une seconde exécution ne change rien."
+        "dossiers, comités, avis, conventions, paiements) par les services de la plateforme, "
+        "chaque étape à sa date ; une seconde exécution ne change rien."
     )
 
     def add_arguments(self, parser) -> None:
@@ -17,7 +18,10 @@ class Command(BaseCommand):
         cible = Contrat.objects.filter(slug=contrat).first()
         if cible is None:
             raise CommandError(f"Contrat « {contrat} » introuvable : chargez-le d'abord.")
-        bilan = generer_demo(cible)
+        try:
+            bilan = generer_demo(cible)
+        except DemoImpossible as erreur:
+            raise CommandError(f"Démonstration non générée, rien n'a été écrit. {erreur}") from None
         etat = "déjà à jour, rien créé" if not bilan.total else "créées"
         self.stdout.write(
             self.style.SUCCESS(
