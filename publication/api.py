@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from contrats import selectors
 from contrats.models import Contrat
+from publication.api_programmation import router as programmation
 from publication.recherche import rechercher
 from territoires.selectors import diagnostic, quartier_par_slug
 
@@ -24,6 +25,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+api.add_router("/", programmation)
 
 
 @api.exception_handler(Http404)
