@@ -2,15 +2,16 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
 from contrats import selectors
 from contrats.models import Contrat
-from publication.api_programmation import router as programmation
-from publication.recherche import rechercher
+from publication.recherche import PAR_PAGE, paginer, rechercher
 from territoires.selectors import diagnostic, quartier_par_slug
 
 api = NinjaAPI(
@@ -25,7 +26,6 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
-api.add_router("/", programmation)
 
 
 @api.exception_handler(Http404)
@@ -246,6 +246,19 @@ class ResultatOut(Schema):
     contrat: str
 
 
+class PageRechercheOut(Schema):
+    nombre: int
+    page: int
+    pages: int
+    par_page: int
+    resultats: list[ResultatOut]
+
+
+class ErreurOut(Schema):
+    # A message; a list for a parameter that fails validation (page not a number).
+    detail: str | list[dict[str, Any]]
+
+
 def _contrat(slug: str) -> Contrat:
     contrat = Contrat.objects.filter(slug=slug).first()
     if contrat is None:
@@ -431,11 +444,39 @@ def detail_quartier(request: HttpRequest, slug: str):
     }
 
 
-@api.get("/recherche", response=list[ResultatOut], tags=["Recherche"])
-def recherche(request: HttpRequest, q: str):
+@api.get(
+    "/recherche",
+    response={200: PageRechercheOut, 404: ErreurOut, 422: ErreurOut},
+    tags=["Recherche"],
+    summary="Rechercher dans les contrats",
+    description=(
+        "Tous les mots sont requis, dans n'importe quel ordre, sans tenir compte des "
+        "accents ni de la casse ; le dernier mot vaut aussi comme début de mot. "
+        f"Résultats les plus pertinents d'abord, {PAR_PAGE} par page. "
+        "404 : contrat ou page introuvable ; 422 : recherche de plus de 200 caractères "
+        "ou paramètre invalide."
+    ),
+)
+def recherche(
+    request: HttpRequest,
+    q: str,
+    page: int = Query(1, ge=1, description="Numéro de la page de résultats"),
+    contrat: str = Query("", description="Identifiant (slug) d'un contrat où chercher"),
+):
     if len(q) > 200:
         raise HttpError(422, "La recherche est limitée à 200 caractères.")
-    return [
-        {**r.__dict__, "contrat": r.contrat.slug}
-        for r in rechercher(q, selectors.contrats_publies())
-    ]
+    if contrat:
+        contrats = Contrat.objects.filter(pk=_contrat(contrat).pk)
+    else:
+        contrats = selectors.contrats_publies()
+    try:
+        resultats = paginer(rechercher(q, contrats), page, strict=True)
+    except InvalidPage:
+        raise HttpError(404, f"Page {page} introuvable pour cette recherche.") from None
+    return {
+        "nombre": resultats.paginator.count,
+        "page": resultats.number,
+        "pages": resultats.paginator.num_pages,
+        "par_page": PAR_PAGE,
+        "resultats": [{**r.__dict__, "contrat": r.contrat.slug} for r in resultats],
+    }

@@ -10,5 +10,11 @@ def quartier(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "territoires/quartier.html",
-        {"quartier": quartier, "diagnostic": selectors.diagnostic(commune, quartier)},
+        {
+            "quartier": quartier,
+            "diagnostic": selectors.diagnostic(commune, quartier),
+            # The base template shows a contract's menu when `contrat` is set: the page
+            # keeps the menu of the contract it belongs to (the most recent one).
+            "contrat": quartier.contrats.first(),
+        },
     )

@@ -325,7 +325,7 @@ def test_neighbourhood_gives_its_7_sectors_and_addresses(client, villiers):
 
 
 def test_search_ranks_objective_4_4_2_first_for_its_title(client, villiers):
-    resultats = donnees(client, f"{RACINE}/recherche", q="Soutenir les victimes")
+    resultats = donnees(client, f"{RACINE}/recherche", q="Soutenir les victimes")["resultats"]
     premier = resultats[0]
     assert premier["url"] == reverse("contrats:objectif", args=[SLUG, "4.4.2"])
     assert premier["nature"] == "Objectif opérationnel"
@@ -359,4 +359,5 @@ def test_search_over_200_characters_answers_422_in_french(client, db):
 def test_search_of_exactly_200_characters_is_accepted(client, db):
     reponse = client.get(f"{RACINE}/recherche", {"q": "a" * 200})
     assert reponse.status_code == 200
-    assert reponse.json() == []
+    assert reponse.json()["resultats"] == []
+    assert reponse.json()["nombre"] == 0
