@@ -4,6 +4,10 @@ The real contract of Villiers-sur-Marne is loaded once per test database: most
 tests read it, and each test runs in a transaction rolled back afterwards.
 Browser tests need a live server, hence a flushed database after each of them:
 they reload the contract through `contrat_charge`.
+
+The personas are the demo accounts of that contract (one per role), and the people
+tests need besides them: another financeur, someone without any role. Helpers that are
+not fixtures live in tests/outils.py; each app's conftest adds its own personas.
 """
 
 import copy
@@ -13,14 +17,24 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.outils import (
+    MARQUEUR_VARIABLE_INDEFINIE,
+    RELEVE,
+    ChaineSiInvalide,
+    echouer_si_variable_indefinie,
+)
+
 # Playwright's sync API runs an event loop in the test thread; Django must still
 # accept database calls from it in the live-server tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 DOSSIER_VILLIERS = Path(settings.CONTRATS_DATA_DIR) / "villiers-sur-marne-2015-2020"
 SLUG_VILLIERS = "villiers-sur-marne-2015-2020"
-MARQUEUR_VARIABLE_INDEFINIE = "VARIABLE_INDEFINIE"
 AXE_JS = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+# An undefined variable renders as "VARIABLE_INDEFINIE[its name]" (and is recorded).
+SI_INVALIDE = ChaineSiInvalide(f"{MARQUEUR_VARIABLE_INDEFINIE}[%s]")
+
+__all__ = ["MARQUEUR_VARIABLE_INDEFINIE"]
 
 
 def _charger_villiers() -> None:
@@ -56,21 +70,117 @@ def contrat_charge(db):
     return Contrat.objects.get(slug=SLUG_VILLIERS)
 
 
+@pytest.fixture
+def villiers(contrat_charge):
+    return contrat_charge
+
+
 @pytest.fixture(autouse=True)
 def _reglages_de_test(settings) -> None:
     """Settings of every test.
 
-    An undefined template variable is a bug: it renders loudly so page tests catch it
-    (assigning TEMPLATES, not mutating it, makes Django rebuild its engines). Accounts
-    created during a test get a fast hash; the slow default stays to check the others.
+    An undefined template variable is a bug: it renders loudly and is recorded (see
+    `_aucune_variable_indefinie`); assigning TEMPLATES, not mutating it, makes Django
+    rebuild its engines. Accounts created during a test get a fast hash; the slow
+    default stays to check the others.
     """
     templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["OPTIONS"]["string_if_invalid"] = f"{MARQUEUR_VARIABLE_INDEFINIE}[%s]"
+    templates[0]["OPTIONS"]["string_if_invalid"] = SI_INVALIDE
     settings.TEMPLATES = templates
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _aucune_variable_indefinie():
+    """Fail any test during which a project template rendered an undefined variable.
+
+    Whatever the test checks, and in whichever thread the page was rendered (the live
+    server's for browser tests). Templates of Django's admin and of installed packages
+    are not ours and are left out.
+    """
+    RELEVE.vider()
+    yield RELEVE
+    echouer_si_variable_indefinie(RELEVE)
+
+
+# --- Personas: the demo accounts, one per role in the Villiers contract -----------------------
+
+
+def _compte_demo(identifiant: str):
+    from comptes.models import Utilisateur
+
+    return Utilisateur.objects.get(username=identifiant)
+
+
+@pytest.fixture
+def pilote(contrat_charge):
+    """Camille Martin, the town's project team: pilots the whole contract."""
+    return _compte_demo("pilote")
+
+
+@pytest.fixture
+def etat(contrat_charge):
+    """Nadia Benali, the prefect's delegate: co-pilots the contract."""
+    return _compte_demo("etat")
+
+
+@pytest.fixture
+def financeur(contrat_charge):
+    """Julien Moreau, agent of the CAF: instructs what is asked of the CAF."""
+    return _compte_demo("financeur")
+
+
+@pytest.fixture
+def porteur(contrat_charge):
+    """Sophie Leroy, of the demo association: submits its structure's dossiers."""
+    return _compte_demo("porteur")
+
+
+@pytest.fixture
+def membre(contrat_charge):
+    """Karim Diallo, member of an instance: reads what his instance examines."""
+    return _compte_demo("membre")
+
+
+@pytest.fixture
+def autre_financeur(contrat_charge):
+    """An agent of the Région Île-de-France, a financeur the test dossiers ask nothing."""
+    from comptes.models import Role
+    from contrats.models import Organisation
+    from contrats.tests.factories import HabilitationFactory
+
+    return HabilitationFactory(
+        contrat=contrat_charge,
+        role=Role.FINANCEUR,
+        organisation=Organisation.objects.get(code="region-idf"),
+    ).utilisateur
+
+
+@pytest.fixture
+def sans_role(db):
+    """Someone with an account and no role in any contract."""
+    from contrats.tests.factories import UtilisateurFactory
+
+    return UtilisateurFactory()
+
+
+@pytest.fixture
+def personne(request):
+    """Any persona by its fixture name, "anonyme" being the visitor without account (None).
+
+    For tests parametrised over roles: `personne(nom)`.
+    """
+
+    def par_nom(nom: str):
+        return None if nom == "anonyme" else request.getfixturevalue(nom)
+
+    return par_nom
+
+
+# --- Browser ------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,11 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 
 from comptes.models import Utilisateur
-from contrats.models import Contrat, ObjectifOperationnel
-from contrats.tests.factories import DomaineFactory, ObjectifFactory, UtilisateurFactory
-from contrats.tests.test_pages import html_de
+from contrats.models import ObjectifOperationnel
+from contrats.tests.factories import DomaineFactory, ObjectifFactory
+from contrats.tests.outils import donnees_du_formulaire
 from historique.models import Evenement
+from tests.outils import html_de
 
 SLUG = "villiers-sur-marne-2015-2020"
 LISTE_OBJECTIFS = reverse("admin:contrats_objectifoperationnel_changelist")
@@ -17,21 +18,6 @@ CONNEXION_ADMIN = reverse("admin:login")
 
 def modification(objectif: ObjectifOperationnel) -> str:
     return reverse("admin:contrats_objectifoperationnel_change", args=[objectif.pk])
-
-
-@pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
-
-
-@pytest.fixture
-def pilote(db) -> Utilisateur:
-    return Utilisateur.objects.get(username="pilote")
-
-
-@pytest.fixture
-def superutilisateur(db) -> Utilisateur:
-    return UtilisateurFactory(username="admin-test", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -98,23 +84,13 @@ def test_non_pilote_accounts_and_anonymous_are_sent_to_the_admin_login(
     assert reponse.url.startswith(f"{CONNEXION_ADMIN}?next=")
 
 
-def _donnees_du_formulaire(reponse) -> dict[str, str]:
-    """The change form as the admin rendered it, ready to post back."""
-    formulaire = reponse.context["adminform"].form
-    donnees = {}
-    for nom in formulaire.fields:
-        valeur = formulaire[nom].value()
-        donnees[nom] = "" if valeur is None else valeur
-    return donnees
-
-
 def test_pilote_edits_an_objective_title_and_the_change_is_historised(
     client, pilote, objectif_4_4_2
 ):
     client.force_login(pilote)
     formulaire = client.get(modification(objectif_4_4_2))
     html_de(formulaire)
-    donnees = _donnees_du_formulaire(formulaire)
+    donnees = donnees_du_formulaire(formulaire)
     assert donnees["intitule"] == "Soutenir les victimes"
     donnees["intitule"] = "Soutenir et accompagner les victimes"
 
@@ -139,7 +115,7 @@ def test_pilote_cannot_move_an_objective_into_a_domain_of_another_contract(
     # through a foreign key of a row they may edit.
     domaine_etranger = DomaineFactory()
     client.force_login(pilote)
-    donnees = _donnees_du_formulaire(client.get(modification(objectif_4_4_2)))
+    donnees = donnees_du_formulaire(client.get(modification(objectif_4_4_2)))
     donnees["domaine"] = domaine_etranger.pk
 
     reponse = client.post(modification(objectif_4_4_2), {**donnees, "_save": "Enregistrer"})

@@ -6,7 +6,6 @@ copy reloads the same contract.
 """
 
 import shutil
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -14,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -22,6 +20,7 @@ from django.core.management import CommandError, call_command
 from contrats import models as m
 from contrats.chargement import ecriture
 from contrats.services import ErreurChargement, charger_contrat
+from contrats.tests.outils import reecrire
 from historique.models import Evenement
 from territoires.models import Observation
 
@@ -50,16 +49,6 @@ def instantane() -> dict[str, list[dict[str, Any]]]:
         for app in ("contrats", "territoires")
         for modele in apps.get_app_config(app).get_models(include_auto_created=True)
     }
-
-
-def reecrire(dossier: Path, fichier: str, modifier: Callable[[Any], None]) -> None:
-    """Load a YAML file of the folder, let `modifier` change it in place, write it back."""
-    chemin = dossier / fichier
-    donnees = yaml.safe_load(chemin.read_text(encoding="utf-8"))
-    modifier(donnees)
-    chemin.write_text(
-        yaml.safe_dump(donnees, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
 
 
 def objectif(cadre: dict[str, Any], numero: str) -> dict[str, Any]:

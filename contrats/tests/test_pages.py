@@ -5,17 +5,14 @@ undefined template variable; a crawler proves each page is reachable from "/".
 """
 
 from collections import deque
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.template import engines
 from django.urls import reverse
 
-from conftest import MARQUEUR_VARIABLE_INDEFINIE
 from contrats.models import (
     AxeTransversal,
-    Contrat,
     Engagement,
     FicheAction,
     Instance,
@@ -28,6 +25,9 @@ from contrats.models import (
 from contrats.selectors import cle_numero
 from territoires.models import Secteur
 
+# PageHTML and html_de live in tests.outils; comptes' tests still import them from here.
+from tests.outils import MARQUEUR_VARIABLE_INDEFINIE, PageHTML, html_de, page
+
 SLUG = "villiers-sur-marne-2015-2020"
 QUARTIER = "portes-de-paris-hautes-noues"
 
@@ -38,93 +38,8 @@ REQUETES_MAX_PLAN = 7
 REQUETES_MAX_CADRE = 7
 
 
-class PageHTML(HTMLParser):
-    """Text, links and table rows of an HTML page, entities decoded."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self._morceaux: list[str] = []
-        self.liens: list[tuple[str, str]] = []
-        self.tableaux: list[list[list[str]]] = []
-        self._lien: tuple[str, list[str]] | None = None
-        self._cellule: list[str] | None = None
-        self._ligne: list[str] | None = None
-        self.feed(html)
-        self.close()
-        self.texte = " ".join(" ".join(self._morceaux).split())
-
-    def handle_starttag(self, tag, attrs):
-        attributs = dict(attrs)
-        if tag == "a" and attributs.get("href") is not None:
-            self._lien = (attributs["href"], [])
-        elif tag == "table":
-            self.tableaux.append([])
-        elif tag == "tr":
-            self._ligne = []
-        elif tag in ("td", "th"):
-            self._cellule = []
-
-    def handle_endtag(self, tag):
-        if tag == "a" and self._lien is not None:
-            href, morceaux = self._lien
-            self.liens.append((href, " ".join(" ".join(morceaux).split())))
-            self._lien = None
-        elif tag in ("td", "th") and self._cellule is not None and self._ligne is not None:
-            self._ligne.append(" ".join(" ".join(self._cellule).split()))
-            self._cellule = None
-        elif tag == "tr" and self._ligne is not None and self.tableaux:
-            self.tableaux[-1].append(self._ligne)
-            self._ligne = None
-
-    def handle_data(self, data):
-        self._morceaux.append(data)
-        if self._lien is not None:
-            self._lien[1].append(data)
-        if self._cellule is not None:
-            self._cellule.append(data)
-
-    def hrefs(self) -> set[str]:
-        return {href for href, _ in self.liens}
-
-    def lien(self, href: str) -> str:
-        """Text of the first link to `href`; fails if the page has none."""
-        textes = [texte for h, texte in self.liens if h == href]
-        assert textes, f"aucun lien vers {href}"
-        return textes[0]
-
-
-def html_de(reponse) -> str:
-    """The body of a page, checked for status 200, French and no undefined variable."""
-    assert reponse.status_code == 200, reponse.status_code
-    assert reponse.headers.get("Content-Language") == "fr"
-    html = reponse.content.decode()
-    if "<html" in html:  # a full page, not an htmx fragment
-        assert '<html lang="fr"' in html
-    assert MARQUEUR_VARIABLE_INDEFINIE not in html, _variables_indefinies(html)
-    return html
-
-
-def _variables_indefinies(html: str) -> list[str]:
-    debut = 0
-    trouvees = []
-    while (position := html.find(MARQUEUR_VARIABLE_INDEFINIE, debut)) != -1:
-        fin = html.find("]", position)
-        trouvees.append(html[position : fin + 1])
-        debut = fin + 1
-    return trouvees
-
-
-def page(client, url: str, **kwargs) -> PageHTML:
-    return PageHTML(html_de(client.get(url, **kwargs)))
-
-
 def url(nom: str, *args: str) -> str:
     return reverse(nom, args=[SLUG, *args])
-
-
-@pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
 
 
 def test_templates_render_undefined_variables_with_a_visible_marker():

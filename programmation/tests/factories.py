@@ -15,6 +15,7 @@ from programmation.models import (
     Enveloppe,
     LigneBudget,
     NatureCredit,
+    Statut,
     Structure,
 )
 
@@ -62,8 +63,32 @@ class StructureFactory(factory.django.DjangoModelFactory):
     benevoles = 10
 
 
+def _mener_a(statut: str | None) -> factory.PostGeneration:
+    """After creation, drive the dossier through the services up to `statut` (or the one given)."""
+
+    def mener(dossier: Dossier, create: bool, extracted: str | None, **kwargs) -> None:
+        cible = extracted or statut
+        if not (create and cible):
+            return
+        from programmation.tests.outils import mener_au_statut
+
+        mener_au_statut(dossier, cible, **kwargs)
+        dossier.refresh_from_db()
+
+    return factory.PostGeneration(mener)
+
+
 class DossierFactory(factory.django.DjangoModelFactory):
-    """A draft; the `complet` trait makes it ready to submit (budget balanced, public set)."""
+    """A draft; the `complet` trait makes it ready to submit (budget balanced, public set).
+
+    A complete dossier's budget asks the CAF for 4 000 € of droit commun and the État for
+    5 000 € of crédits spécifiques, for 22 children aged 6 to 11; `remplir__subventions`
+    ([(financeur code, nature, amount)]) and `remplir__beneficiaires` ([(tranche, women,
+    men)]) replace them. `statut_cible` then drives it through the services up to that
+    statut (see tests.outils.mener_au_statut: `statut_cible__avis`, `statut_cible__motif`);
+    the traits `depose`, `en_instruction`, `propose`, `valide`, `conventionne` and `solde`
+    name the usual ones.
+    """
 
     class Meta:
         model = Dossier
@@ -83,9 +108,15 @@ class DossierFactory(factory.django.DjangoModelFactory):
             nb_salaries=1,
             nb_benevoles=3,
         )
+        depose = factory.Trait(complet=True, statut_cible=_mener_a(Statut.DEPOSE))
+        en_instruction = factory.Trait(complet=True, statut_cible=_mener_a(Statut.EN_INSTRUCTION))
+        propose = factory.Trait(complet=True, statut_cible=_mener_a(Statut.PROPOSE))
+        valide = factory.Trait(complet=True, statut_cible=_mener_a(Statut.VALIDE))
+        conventionne = factory.Trait(complet=True, statut_cible=_mener_a(Statut.CONVENTIONNE))
+        solde = factory.Trait(complet=True, statut_cible=_mener_a(Statut.SOLDE))
 
     @factory.post_generation
-    def remplir(self, create, extracted, **kwargs):
+    def remplir(self, create, extracted, subventions=None, beneficiaires=None, **kwargs):
         if not (create and self.description):
             return
         self.objectifs_operationnels.set(
@@ -93,16 +124,11 @@ class DossierFactory(factory.django.DjangoModelFactory):
             .domaines.get(numero="4.1")
             .objectifs.all()[:1]
         )
-        Beneficiaires.objects.create(dossier=self, tranche="6-11", femmes=10, hommes=12)
-        caf = Organisation.objects.get(code="caf")
-        etat = Organisation.objects.get(code="etat")
-        for sens, compte, libelle, montant, financeur, nature in (
-            ("charge", "64", "Animateurs", "8000", None, ""),
-            ("charge", "60", "Fournitures", "2000", None, ""),
-            ("produit", "74", "CAF", "4000", caf, NatureCredit.DROIT_COMMUN),
-            ("produit", "74", "État", "5000", etat, NatureCredit.CREDITS_SPECIFIQUES),
-            ("produit", "75", "Cotisations", "1000", None, NatureCredit.AUTRE),
-        ):
+        for tranche, femmes, hommes in beneficiaires or [("6-11", 10, 12)]:
+            Beneficiaires.objects.create(
+                dossier=self, tranche=tranche, femmes=femmes, hommes=hommes
+            )
+        for sens, compte, libelle, montant, financeur, nature in _budget(subventions):
             LigneBudget.objects.create(
                 dossier=self,
                 sens=sens,
@@ -112,3 +138,25 @@ class DossierFactory(factory.django.DjangoModelFactory):
                 financeur=financeur,
                 nature=nature,
             )
+
+    statut_cible = _mener_a(None)
+
+
+def _budget(subventions) -> list[tuple]:
+    """Balanced budget lines: the default one, or charges that match the subventions asked."""
+    if subventions is None:
+        caf = Organisation.objects.get(code="caf")
+        etat = Organisation.objects.get(code="etat")
+        return [
+            ("charge", "64", "Animateurs", "8000", None, ""),
+            ("charge", "60", "Fournitures", "2000", None, ""),
+            ("produit", "74", "CAF", "4000", caf, NatureCredit.DROIT_COMMUN),
+            ("produit", "74", "État", "5000", etat, NatureCredit.CREDITS_SPECIFIQUES),
+            ("produit", "75", "Cotisations", "1000", None, NatureCredit.AUTRE),
+        ]
+    total = sum(Decimal(montant) for _, _, montant in subventions)
+    lignes = [("charge", "64", "Animateurs", total, None, "")]
+    for code, nature, montant in subventions:
+        financeur = Organisation.objects.get(code=code)
+        lignes.append(("produit", "74", financeur.nom, montant, financeur, nature))
+    return lignes

@@ -8,29 +8,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contrats.tests.factories import HabilitationFactory
 from programmation import documents
 from programmation.models import Convention, Paiement, Statut
-from programmation.tests.factories import villiers
-from programmation.tests.test_vues_instruction import (
+from programmation.tests.outils import (
     INDEFINI,
     actions_de,
     client_de,
+    convention_de,
     dossier_conventionne,
     porteur_du,
-    refus_attendus,
     texte,
-    utilisateur,
     verifier_refus,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def convention_de(dossier, code: str = "caf") -> Convention:
-    return Convention.objects.select_related("financement__dossier").get(
-        financement__dossier=dossier, financement__financeur__code=code
-    )
 
 
 def url_pdf(convention: Convention) -> str:
@@ -89,10 +80,10 @@ def _objets_du_pdf(contenu: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("nom", ["pilote", "etat", "financeur", "porteur_du_dossier"])
-def test_convention_pdf_is_served_to_those_it_concerns(nom):
+def test_convention_pdf_is_served_to_those_it_concerns(nom, personne):
     dossier = dossier_conventionne()
     convention = convention_de(dossier)
-    lecteur = porteur_du(dossier) if nom == "porteur_du_dossier" else utilisateur(nom)
+    lecteur = porteur_du(dossier) if nom == "porteur_du_dossier" else personne(nom)
 
     reponse = client_de(lecteur).get(url_pdf(convention))
 
@@ -108,20 +99,20 @@ def test_convention_pdf_is_served_to_those_it_concerns(nom):
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "autre_financeur", "anonyme"])
-def test_convention_pdf_is_refused_to_others(nom):
+def test_convention_pdf_is_refused_to_others(nom, personne):
     convention = convention_de(dossier_conventionne())
 
-    verifier_refus(client_de(refus_attendus()[nom]).get(url_pdf(convention)), nom)
+    verifier_refus(client_de(personne(nom)).get(url_pdf(convention)), nom)
 
 
-def test_caf_agent_cannot_read_the_state_convention():
+def test_caf_agent_cannot_read_the_state_convention(financeur):
     dossier = dossier_conventionne()
-    assert client_de("financeur").get(url_pdf(convention_de(dossier, "etat"))).status_code == 403
+    assert client_de(financeur).get(url_pdf(convention_de(dossier, "etat"))).status_code == 403
 
 
-def test_unknown_convention_is_not_found():
+def test_unknown_convention_is_not_found(pilote):
     assert (
-        client_de("pilote").get(reverse("programmation:convention_pdf", args=[999999])).status_code
+        client_de(pilote).get(reverse("programmation:convention_pdf", args=[999999])).status_code
         == 404
     )
 
@@ -129,10 +120,10 @@ def test_unknown_convention_is_not_found():
 # --- Payments --------------------------------------------------------------------------------
 
 
-def test_payments_page_shows_totals_and_the_form_to_the_financeur():
+def test_payments_page_shows_totals_and_the_form_to_the_financeur(financeur):
     convention = convention_de(dossier_conventionne(caf="4000"))
 
-    reponse = client_de("financeur").get(url_paiements(convention))
+    reponse = client_de(financeur).get(url_paiements(convention))
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -144,10 +135,10 @@ def test_payments_page_shows_totals_and_the_form_to_the_financeur():
 
 
 @pytest.mark.parametrize("nom", ["pilote", "etat", "porteur_du_dossier"])
-def test_payments_page_is_readable_without_form_by_others_concerned(nom):
+def test_payments_page_is_readable_without_form_by_others_concerned(nom, personne):
     dossier = dossier_conventionne()
     convention = convention_de(dossier)
-    lecteur = porteur_du(dossier) if nom == "porteur_du_dossier" else utilisateur(nom)
+    lecteur = porteur_du(dossier) if nom == "porteur_du_dossier" else personne(nom)
 
     reponse = client_de(lecteur).get(url_paiements(convention))
 
@@ -157,10 +148,10 @@ def test_payments_page_is_readable_without_form_by_others_concerned(nom):
     assert 'name="montant"' not in page
 
 
-def test_financeur_records_an_advance():
+def test_financeur_records_an_advance(financeur):
     dossier = dossier_conventionne(caf="4000")
     convention = convention_de(dossier)
-    client = client_de("financeur")
+    client = client_de(financeur)
 
     reponse = client.post(
         url_paiements(convention), {"nature": "avance", "montant": "2 000,00", "date": "2031-02-01"}
@@ -173,7 +164,7 @@ def test_financeur_records_an_advance():
         Decimal("2000"),
         "2031-02-01",
     )
-    assert paiement.acteur == utilisateur("financeur")
+    assert paiement.acteur == financeur
     assert "convention.paiement" in actions_de(dossier)
     page = texte(client.get(reponse["Location"]))
     assert "Le paiement est enregistré." in page
@@ -183,7 +174,7 @@ def test_financeur_records_an_advance():
     assert dossier.statut == Statut.CONVENTIONNE
 
 
-def test_overpayment_is_refused_and_nothing_is_saved():
+def test_overpayment_is_refused_and_nothing_is_saved(financeur):
     dossier = dossier_conventionne(caf="4000")
     convention = convention_de(dossier)
     Paiement.objects.create(
@@ -191,11 +182,11 @@ def test_overpayment_is_refused_and_nothing_is_saved():
         nature="avance",
         montant=Decimal("3000"),
         date=timezone.localdate(),
-        acteur=utilisateur("financeur"),
+        acteur=financeur,
     )
     evenements = len(actions_de(dossier))
 
-    reponse = client_de("financeur").post(
+    reponse = client_de(financeur).post(
         url_paiements(convention), {"nature": "solde", "montant": "1500", "date": "2031-06-01"}
     )
 
@@ -220,11 +211,11 @@ def test_overpayment_is_refused_and_nothing_is_saved():
         ({"nature": "avance", "montant": "100", "date": ""}, "Ce champ est obligatoire."),
     ],
 )
-def test_bad_payment_shows_a_french_message_and_saves_nothing(donnees, message):
+def test_bad_payment_shows_a_french_message_and_saves_nothing(donnees, message, financeur):
     dossier = dossier_conventionne()
     convention = convention_de(dossier)
 
-    reponse = client_de("financeur").post(
+    reponse = client_de(financeur).post(
         url_paiements(convention), {"date": "2031-02-01", **donnees}
     )
 
@@ -234,12 +225,12 @@ def test_bad_payment_shows_a_french_message_and_saves_nothing(donnees, message):
     assert "convention.paiement" not in actions_de(dossier)
 
 
-def test_the_last_balance_closes_the_dossier():
+def test_the_last_balance_closes_the_dossier(etat):
     # The CAF's avis is unfavourable: the État's convention is the dossier's only one.
     dossier = dossier_conventionne(etat="5000", avis_caf="defavorable")
     assert Convention.objects.filter(financement__dossier=dossier).count() == 1
     convention = convention_de(dossier, "etat")
-    client = client_de("etat")
+    client = client_de(etat)
 
     avance = client.post(
         url_paiements(convention), {"nature": "avance", "montant": "2500", "date": "2031-02-01"}
@@ -262,10 +253,10 @@ def test_the_last_balance_closes_the_dossier():
     assert 'name="montant"' not in page
 
 
-def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier():
+def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier(financeur):
     dossier = dossier_conventionne(caf="4000", avis_etat="defavorable")
     convention = convention_de(dossier)
-    client = client_de("financeur")
+    client = client_de(financeur)
 
     reponse = client.post(
         url_paiements(convention), {"nature": "solde", "montant": "4000", "date": "2031-09-01"}
@@ -276,10 +267,10 @@ def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier():
     assert dossier.statut == Statut.SOLDE
 
 
-def test_payment_after_the_balance_is_refused():
+def test_payment_after_the_balance_is_refused(financeur):
     dossier = dossier_conventionne(caf="4000")
     convention = convention_de(dossier)
-    client = client_de("financeur")
+    client = client_de(financeur)
     client.post(
         url_paiements(convention), {"nature": "solde", "montant": "3000", "date": "2031-09-01"}
     )
@@ -295,9 +286,9 @@ def test_payment_after_the_balance_is_refused():
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "autre_financeur", "anonyme"])
-def test_payments_page_is_refused_to_others(nom):
+def test_payments_page_is_refused_to_others(nom, personne):
     convention = convention_de(dossier_conventionne())
-    client = client_de(refus_attendus()[nom])
+    client = client_de(personne(nom))
 
     verifier_refus(client.get(url_paiements(convention)), nom)
     verifier_refus(
@@ -310,22 +301,13 @@ def test_payments_page_is_refused_to_others(nom):
     assert not convention.paiements.exists()
 
 
-@pytest.mark.parametrize("nom", ["pilote", "porteur_du_dossier", "financeur_etat"])
-def test_readers_who_do_not_pay_this_convention_cannot_post_a_payment(nom):
+@pytest.mark.parametrize("nom", ["pilote", "porteur_du_dossier", "agent_financeur_etat"])
+def test_readers_who_do_not_pay_this_convention_cannot_post_a_payment(nom, personne):
     dossier = dossier_conventionne()
     convention = convention_de(dossier)
-    lecteurs = {
-        "pilote": utilisateur("pilote"),
-        "porteur_du_dossier": porteur_du(dossier),
-        # An agent of the État's own services who is not the prefect's delegate.
-        "financeur_etat": HabilitationFactory(
-            financeur=True,
-            contrat=villiers(),
-            organisation=convention_de(dossier, "etat").financement.financeur,
-        ).utilisateur,
-    }
+    lecteur = porteur_du(dossier) if nom == "porteur_du_dossier" else personne(nom)
 
-    reponse = client_de(lecteurs[nom]).post(
+    reponse = client_de(lecteur).post(
         url_paiements(convention), {"nature": "avance", "montant": "10", "date": "2031-02-01"}
     )
 
@@ -333,11 +315,11 @@ def test_readers_who_do_not_pay_this_convention_cannot_post_a_payment(nom):
     assert not convention.paiements.exists()
 
 
-def test_etat_records_the_payments_of_the_state_convention():
+def test_etat_records_the_payments_of_the_state_convention(etat):
     dossier = dossier_conventionne(etat="5000")
     convention = convention_de(dossier, "etat")
 
-    reponse = client_de("etat").post(
+    reponse = client_de(etat).post(
         url_paiements(convention), {"nature": "avance", "montant": "2500", "date": "2031-02-01"}
     )
 

@@ -12,10 +12,9 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import load_workbook
 
-from contrats.models import Organisation
 from contrats.tests.factories import OrganisationFactory
 from programmation.exports import COLONNES_PLAN
-from programmation.models import Financement, NatureCredit, Statut, Structure
+from programmation.models import NatureCredit, Statut, Structure
 from programmation.tests.factories import AppelFactory, DossierFactory, StructureFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,16 +43,17 @@ COLONNES_ENTIERS = {7, 8, 9}
 
 @pytest.fixture
 def appel():
+    """Three dossiers brought to their statut through the services; each financeur grants
+    what it was asked for."""
     appel = AppelFactory(annee=2042)
-    caf = Organisation.objects.get(code="caf")
-    etat = Organisation.objects.get(code="etat")
+    dc, cs = NatureCredit.DROIT_COMMUN, NatureCredit.CREDITS_SPECIFIQUES
     for numero, intitule, nom, statut, accordes, demo in (
         (
             "E-1",
             'Ateliers « Lire; écrire » et "contes"',
             "Association Lire; écrire",
             Statut.VALIDE,
-            {(caf, NatureCredit.DROIT_COMMUN): Decimal("1234.56")},
+            [("caf", dc, "1234.56")],
             False,
         ),
         (
@@ -61,21 +61,19 @@ def appel():
             "Médiation de nuit",
             "Ville — Service prévention",
             Statut.SOLDE,
-            {
-                (caf, NatureCredit.DROIT_COMMUN): Decimal("1000"),
-                (etat, NatureCredit.CREDITS_SPECIFIQUES): Decimal("15000.10"),
-            },
+            [("caf", dc, "1000"), ("etat", cs, "15000.10")],
             True,
         ),
-        ("E-3", "Dossier refusé", "Association refusée", Statut.REFUSE, {}, False),
+        ("E-3", "Dossier refusé", "Association refusée", Statut.REFUSE, None, False),
     ):
-        dossier = DossierFactory(
+        DossierFactory(
             appel=appel,
             numero=numero,
             intitule=intitule,
-            statut=statut,
             est_demo=demo,
             complet=True,
+            remplir__subventions=accordes,
+            statut_cible=statut,
             structure=StructureFactory(
                 organisation=OrganisationFactory(nom=nom),
                 type=Structure.Type.SERVICE_MUNICIPAL
@@ -83,16 +81,6 @@ def appel():
                 else Structure.Type.ASSOCIATION,
             ),
         )
-        for (financeur, nature), montant in accordes.items():
-            Financement.objects.create(
-                dossier=dossier,
-                financeur=financeur,
-                nature=nature,
-                montant_demande=montant,
-                montant_propose=montant,
-                montant_accorde=montant,
-                avis=Financement.Avis.FAVORABLE,
-            )
     return appel
 
 

@@ -16,7 +16,6 @@ An exhaustive test then tries every transition from every statut.
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -24,14 +23,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from comptes.models import Role, Utilisateur
-from contrats.models import Habilitation, Organisation
 from historique.models import Evenement
 from programmation.etats import STATUTS_FINAUX, TRANSITIONS, Transition, transitions_depuis
 from programmation.models import (
     Convention,
     Dossier,
     Financement,
-    NatureCredit,
     Paiement,
     Statut,
     VersionDossier,
@@ -46,8 +43,9 @@ from programmation.services.erreurs import (
 from programmation.services.instruction import donner_avis
 from programmation.services.paiements import enregistrer_paiement, total_paye
 from programmation.services.transitions import transitionner
-from programmation.tests.factories import DossierFactory, StructureFactory, villiers
-from programmation.tests.test_parcours_services import _porteur_de
+from programmation.tests import outils
+from programmation.tests.factories import DossierFactory
+from programmation.tests.outils import porteur_demo_du, prochaine_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +63,6 @@ MOTIFS = ("Hors du périmètre du quartier prioritaire", "", "   ")
 VERSIONS = ("aucune", "courante", "perimee")
 # Who gives the avis of each financeur of DossierFactory(complet=True)'s budget.
 INSTRUCTEUR_DE = {"caf": "financeur", "etat": "etat"}
-COMPTES_DEMO = ("pilote", "etat", "financeur", "membre")
 # Each example aims at a statut reached only at the end of a road (the others lie on the way).
 CIBLES = (Statut.SOLDE, Statut.REFUSE, Statut.AJOURNE, Statut.IRRECEVABLE, Statut.RETIRE)
 ETAPES_MIN, ETAPES_MAX = 5, 40
@@ -295,19 +292,6 @@ def payer_un_solde(monde: Monde, rang: int) -> None:
     monde.atteints.add(apres)
 
 
-def prochaine_arete(depuis: str, cible: str) -> Transition | None:
-    """The first transition of a shortest way from one statut to another, if there is one."""
-    premieres: dict[str, Transition | None] = {depuis: None}
-    a_voir = [depuis]
-    while a_voir:
-        statut = a_voir.pop(0)
-        for t in transitions_depuis(statut):
-            if t.vers not in premieres:
-                premieres[t.vers] = premieres[statut] or t
-                a_voir.append(t.vers)
-    return None if cible == depuis else premieres.get(cible)
-
-
 def jouer(monde: Monde, etape: Etape, cible: str) -> None:
     statut = monde.relire().statut
     legales = transitions_depuis(statut)
@@ -316,7 +300,7 @@ def jouer(monde: Monde, etape: Etape, cible: str) -> None:
     elif etape.genre == "paiement":
         payer_un_solde(monde, etape.choix)
     elif etape.genre == "route":
-        regle = prochaine_arete(statut, cible) or (
+        regle = prochaine_transition(statut, cible) or (
             legales[etape.choix % len(legales)] if legales else None
         )
         # An odd `choix` is in a hurry: it proposes before the avis, balances before paying.
@@ -373,19 +357,16 @@ ETAPE = st.one_of(
 
 
 @pytest.fixture
-def acteurs_fixes() -> dict[str, Utilisateur]:
+def acteurs_fixes(
+    pilote, etat, financeur, membre, porteur_d_une_autre_structure
+) -> dict[str, Utilisateur]:
     """Everyone but the dossier's porteur, who is attached to each new dossier."""
-    etranger = StructureFactory()
-    porteur_etranger = Utilisateur.objects.create_user(username="porteur-etranger")
-    Habilitation.objects.create(
-        utilisateur=porteur_etranger,
-        contrat=villiers(),
-        role=Role.PORTEUR,
-        organisation=etranger.organisation,
-    )
     return {
-        **{nom: Utilisateur.objects.get(username=nom) for nom in COMPTES_DEMO},
-        "porteur_etranger": porteur_etranger,
+        "pilote": pilote,
+        "etat": etat,
+        "financeur": financeur,
+        "membre": membre,
+        "porteur_etranger": porteur_d_une_autre_structure,
     }
 
 
@@ -417,7 +398,7 @@ def test_random_sequences_of_calls_keep_the_machine_s_promises(acteurs_fixes):
     @example(cible=Statut.RETIRE, etapes=[ROUTE] * 3)
     def sequence(cible, etapes):
         dossier = DossierFactory(complet=True)
-        monde = Monde(dossier, {**acteurs_fixes, "porteur": _porteur_de(dossier)})
+        monde = Monde(dossier, {**acteurs_fixes, "porteur": porteur_demo_du(dossier)})
         for etape in etapes:
             jouer(monde, etape, cible)
         atteints.update(monde.atteints)
@@ -438,7 +419,7 @@ def test_final_statuts_have_no_way_out_and_the_others_have_one():
 
 def test_every_statut_is_reachable_from_a_draft():
     atteints = {Statut.BROUILLON} | {
-        s for s in Statut.values if prochaine_arete(Statut.BROUILLON, s) is not None
+        s for s in Statut.values if prochaine_transition(Statut.BROUILLON, s) is not None
     }
     assert atteints == set(Statut.values)
 
@@ -446,33 +427,35 @@ def test_every_statut_is_reachable_from_a_draft():
 # --- Every transition from every statut ------------------------------------------------------
 
 
-def dossier_force_au_statut(statut: str) -> Dossier:
-    """A complete dossier whose preconditions all hold, put in a statut by hand.
+def dossier_pret_a_quitter(statut: str) -> Dossier:
+    """A complete dossier brought to `statut` through the services, every precondition met.
 
-    The CAF has already given a favourable avis and its amount is granted: the dossier
-    may be proposed and conventioned; it has no convention yet, so it may be balanced.
+    The financeurs' avis are favourable, given as soon as it is instructed: it may be
+    proposed, and its granted amounts make conventions. A conventioned dossier has its
+    balances recorded without the payment service (which would close it on the last one
+    itself): « solder » then finds every convention paid.
     """
-    dossier = DossierFactory(complet=True)
-    Financement.objects.create(
-        dossier=dossier,
-        financeur=Organisation.objects.get(code="caf"),
-        nature=NatureCredit.DROIT_COMMUN,
-        montant_demande=Decimal("4000"),
-        avis=Financement.Avis.FAVORABLE,
-        montant_propose=Decimal("4000"),
-        montant_accorde=Decimal("4000"),
-    )
-    Dossier.objects.filter(pk=dossier.pk).update(statut=statut)
-    dossier.refresh_from_db()
-    return dossier
+    dossier = outils.mener_au_statut(DossierFactory(complet=True), statut)
+    if statut == Statut.EN_INSTRUCTION:
+        outils.donner_les_avis(dossier)
+    if statut == Statut.CONVENTIONNE:
+        for convention in Convention.objects.filter(financement__dossier=dossier):
+            Paiement.objects.create(
+                convention=convention,
+                nature=Paiement.Nature.SOLDE,
+                montant=convention.montant,
+                date=date.today(),
+                acteur=outils.instructeur_de(convention.financement),
+            )
+    return Dossier.objects.get(pk=dossier.pk)
 
 
 @pytest.mark.parametrize("nom", sorted(TRANSITIONS))
 @pytest.mark.parametrize("statut", Statut.values)
 def test_transition_succeeds_exactly_from_its_statuts(statut, nom):
     regle = TRANSITIONS[nom]
-    dossier = dossier_force_au_statut(statut)
-    porteur = _porteur_de(dossier)
+    dossier = dossier_pret_a_quitter(statut)
+    porteur = porteur_demo_du(dossier)
     acteur = porteur if Role.PORTEUR in regle.roles else Utilisateur.objects.get(username="pilote")
     avant = Photo.de(dossier.pk)
 
@@ -498,9 +481,9 @@ def test_transition_succeeds_exactly_from_its_statuts(statut, nom):
 
 
 def test_refusal_from_a_wrong_statut_reads_as_french():
-    dossier = dossier_force_au_statut(Statut.SOLDE)
+    dossier = dossier_pret_a_quitter(Statut.SOLDE)
     with pytest.raises(TransitionInterdite) as erreur:
-        transitionner(dossier=dossier, transition="deposer", acteur=_porteur_de(dossier))
+        transitionner(dossier=dossier, transition="deposer", acteur=porteur_demo_du(dossier))
     assert erreur.value.message == (
         "Impossible de « déposer le dossier » un dossier au statut « Soldé »."
     )

@@ -23,31 +23,29 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from comptes.models import Role
-from contrats.models import Instance, Organisation
-from contrats.tests.factories import HabilitationFactory
+from contrats.models import Instance
 from gouvernance.services import creer_seance
 from programmation import urls as urls_programmation
 from programmation.models import Dossier, Statut
 from programmation.services.dossiers import ajouter_piece
 from programmation.services.transitions import transitionner
-from programmation.tests.factories import AppelFactory, DossierFactory, StructureFactory, villiers
-from programmation.tests.test_conventions_paiements import convention_de
-from programmation.tests.test_parcours_services import _porteur_de
-from programmation.tests.test_pieces_jointes import CONTENU_PDF
-from programmation.tests.test_vues_instruction import (
+from programmation.tests.factories import AppelFactory, DossierFactory, villiers
+from programmation.tests.outils import (
+    CONTENU_PDF,
     INDEFINI,
     client_de,
+    convention_de,
     dossier_conventionne,
     dossier_depose,
     dossier_en_instruction,
     dossier_propose,
     dossier_valide,
     financement,
-    utilisateur,
+    pilote_du,
+    porteur_demo_du,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 PAGE = "200"
 REFUS = "403"
@@ -261,7 +259,7 @@ def _piece(dossier, porteur):
 
 def _piece_deposee():
     dossier = DossierFactory(complet=True)
-    porteur = _porteur_de(dossier)
+    porteur = porteur_demo_du(dossier)
     piece = _piece(dossier, porteur)
     transitionner(dossier=dossier, transition="deposer", acteur=porteur)
     return _url("piece", piece.pk), dossier
@@ -269,7 +267,7 @@ def _piece_deposee():
 
 def _piece_du_brouillon():
     dossier = DossierFactory(complet=True)
-    piece = _piece(dossier, _porteur_de(dossier))
+    piece = _piece(dossier, porteur_demo_du(dossier))
     return _url("piece_supprimer", piece.pk), dossier
 
 
@@ -294,7 +292,7 @@ def _seance():
         instance=villiers().instances.filter(nature=Instance.Nature.COMITE_RECEVABILITE).first(),
         date=date.today(),
         titre="Comité de recevabilité",
-        acteur=utilisateur("pilote"),
+        acteur=pilote_du(villiers()),
     )
     return _url("seance", seance.pk), None
 
@@ -333,23 +331,15 @@ CIBLES = {
 }
 
 
-def personne(role: str, dossier):
+# The persona fixture of each role (conftest), when it is not named after the role.
+PERSONA_DU_ROLE = {"autre_porteur": "porteur_d_une_autre_structure"}
+
+
+def compte(role: str, dossier, personne):
     """The account of a role; the demo porteur is attached to the dossier's structure."""
-    if role == "anonyme":
-        return None
     if role == "porteur" and dossier is not None:
-        return _porteur_de(dossier)
-    if role == "autre_financeur":
-        return HabilitationFactory(
-            contrat=villiers(),
-            role=Role.FINANCEUR,
-            organisation=Organisation.objects.get(code="region-idf"),
-        ).utilisateur
-    if role == "autre_porteur":
-        return HabilitationFactory(
-            contrat=villiers(), role=Role.PORTEUR, organisation=StructureFactory().organisation
-        ).utilisateur
-    return utilisateur(role)
+        return porteur_demo_du(dossier)
+    return personne(PERSONA_DU_ROLE.get(role, role))
 
 
 def constater(reponse) -> str:
@@ -387,11 +377,6 @@ def lecteurs(dossier: Dossier) -> set[str]:
     return {"pilote", "etat", "financeur", "porteur", "membre"}
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 # --- The tests ------------------------------------------------------------------------------
 
 
@@ -416,9 +401,9 @@ def test_the_matrix_has_a_row_for_every_programmation_url_and_a_cell_for_every_r
     [(nom, role) for nom in MATRICE for role in ROLES],
     ids=[f"{nom}-{role}" for nom in MATRICE for role in ROLES],
 )
-def test_each_role_gets_what_the_policy_grants_on_each_url(nom, role):
+def test_each_role_gets_what_the_policy_grants_on_each_url(nom, role, personne):
     url, dossier = CIBLES[nom]()
-    client = client_de(personne(role, dossier))
+    client = client_de(compte(role, dossier, personne))
 
     reponse = client.post(url, {}) if nom in POST_SEULEMENT else client.get(url)
 
@@ -436,9 +421,9 @@ def test_each_role_gets_what_the_policy_grants_on_each_url(nom, role):
     [(nom, role) for nom in sorted(POST_SEULEMENT) for role in ROLES],
     ids=[f"{nom}-{role}" for nom in sorted(POST_SEULEMENT) for role in ROLES],
 )
-def test_post_only_urls_refuse_get(nom, role):
+def test_post_only_urls_refuse_get(nom, role, personne):
     url, dossier = CIBLES[nom]()
-    reponse = client_de(personne(role, dossier)).get(url)
+    reponse = client_de(compte(role, dossier, personne)).get(url)
 
     # An anonymous visitor may be sent to the login page first: neither way reaches the view.
     attendus = {"405", CONNEXION} if role == "anonyme" else {"405"}

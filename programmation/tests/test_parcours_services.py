@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from comptes.models import Utilisateur
-from contrats.models import Habilitation, Instance
+from contrats.models import Instance
 from gouvernance.models import Decision
 from gouvernance.services import creer_seance
 from historique.selectors import historique_de
@@ -16,23 +16,16 @@ from programmation.services.instruction import donner_avis
 from programmation.services.paiements import enregistrer_paiement
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import DossierFactory
+from programmation.tests.outils import porteur_demo_du
 
 pytestmark = pytest.mark.django_db
 
 
-def _porteur_de(dossier) -> Utilisateur:
-    porteur = Utilisateur.objects.get(username="porteur")
-    Habilitation.objects.filter(utilisateur=porteur, role="porteur").update(
-        organisation=dossier.structure.organisation
-    )
-    return porteur
-
-
 def test_dossier_goes_from_draft_to_balance_through_committees(
-    mailoutbox, django_capture_on_commit_callbacks
+    mailoutbox, django_capture_on_commit_callbacks, pilote, etat, financeur
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        dossier = _parcours_complet()
+        dossier = _parcours_complet(pilote, etat, financeur)
     assert dossier.statut == Statut.SOLDE
     assert [m.subject for m in mailoutbox][:2] == [
         f"Votre dossier {dossier.numero} est déposé",
@@ -41,12 +34,10 @@ def test_dossier_goes_from_draft_to_balance_through_committees(
     assert mailoutbox[0].to == ["porteur@demo.contrat-de-ville.test"]
 
 
-def _parcours_complet():
+def _parcours_complet(pilote: Utilisateur, etat: Utilisateur, caf: Utilisateur):
+    """Each step by the person whose role it is; the demo porteur holds the dossier."""
     dossier = DossierFactory(complet=True)
-    porteur = _porteur_de(dossier)
-    pilote = Utilisateur.objects.get(username="pilote")
-    etat = Utilisateur.objects.get(username="etat")
-    caf = Utilisateur.objects.get(username="financeur")
+    porteur = porteur_demo_du(dossier)
     contrat = dossier.appel.contrat
 
     dossier = transitionner(dossier=dossier, transition="deposer", acteur=porteur)

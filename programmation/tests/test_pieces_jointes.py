@@ -7,40 +7,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from comptes.models import Role, Utilisateur
-from contrats.models import Habilitation
-from contrats.tests.factories import UtilisateurFactory
 from historique.selectors import historique_de
-from programmation.models import Dossier, LigneBudget, PieceJointe, Statut, Structure
-from programmation.services.dossiers import ajouter_piece
-from programmation.tests.factories import DossierFactory, StructureFactory, villiers
+from programmation.models import Dossier, NatureCredit, Statut
+from programmation.tests.factories import DossierFactory
+from programmation.tests.outils import (
+    CONTENU_PDF,
+    html_brut,
+    mener_au_statut,
+    piece_de,
+    porteur_de,
+)
 
-pytestmark = pytest.mark.django_db
-
-CONTENU_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-def porteur_de(structure: Structure) -> Utilisateur:
-    utilisateur = UtilisateurFactory()
-    Habilitation.objects.create(
-        utilisateur=utilisateur,
-        contrat=villiers(),
-        role=Role.PORTEUR,
-        organisation=structure.organisation,
-    )
-    return utilisateur
-
-
-def html_de(reponse) -> str:
-    html = reponse.content.decode()
-    assert "VARIABLE_INDEFINIE" not in html
-    return html
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def fichiers_sur_disque(racine) -> list:
@@ -54,15 +32,6 @@ def deposer(client, dossier: Dossier, nom: str, contenu: bytes, nature: str = "s
     )
 
 
-def piece_de(dossier: Dossier, nom: str = "statuts-2024.pdf") -> PieceJointe:
-    return ajouter_piece(
-        dossier=dossier,
-        nature="statuts",
-        fichier=SimpleUploadedFile(nom, CONTENU_PDF),
-        acteur=porteur_de(dossier.structure),
-    )
-
-
 # ---------------------------------------------------------------- upload
 
 
@@ -71,7 +40,7 @@ def test_porteur_attaches_a_pdf(client, media):
     porteur = porteur_de(dossier.structure)
     client.force_login(porteur)
     url = reverse("programmation:dossier_pieces", args=[dossier.pk])
-    html = html_de(client.get(url))
+    html = html_brut(client.get(url))
     assert "Au format PDF uniquement, 5 Mo au plus." in html
     assert 'enctype="multipart/form-data"' in html
 
@@ -91,10 +60,10 @@ def test_porteur_attaches_a_pdf(client, media):
     evenement = historique_de(dossier).first()
     assert evenement.action == "dossier.piece_ajoutee"
     assert evenement.changements["pièce"] == "Statuts de l'association.pdf"
-    html = html_de(client.get(url))
+    html = html_brut(client.get(url))
     assert escape("La pièce « Statuts de l'association.pdf » est ajoutée.") in html
     assert reverse("programmation:piece", args=[piece.pk]) in html
-    html = html_de(client.get(reverse("programmation:dossier", args=[dossier.pk])))
+    html = html_brut(client.get(reverse("programmation:dossier", args=[dossier.pk])))
     assert reverse("programmation:piece", args=[piece.pk]) in html
     assert "Ajout d&#x27;une pièce jointe" in html
 
@@ -123,7 +92,7 @@ def test_non_pdf_file_is_refused_and_nothing_is_stored(client, media, nom, conte
     reponse = deposer(client, dossier, nom, contenu)
 
     assert reponse.status_code == 200
-    html = html_de(reponse)
+    html = html_brut(reponse)
     assert escape(message) in html
     assert "La pièce n&#x27;est pas ajoutée." in html
     assert not dossier.pieces.exists()
@@ -138,7 +107,7 @@ def test_too_large_file_is_refused(client, media, settings):
 
     reponse = deposer(client, dossier, "gros.pdf", b"%PDF-" + b"0" * (1024 * 1024))
 
-    assert "Le fichier dépasse la taille maximale de 1 Mo." in html_de(reponse)
+    assert "Le fichier dépasse la taille maximale de 1 Mo." in html_brut(reponse)
     assert not dossier.pieces.exists()
     assert fichiers_sur_disque(media) == []
 
@@ -148,18 +117,17 @@ def test_missing_or_empty_file_is_refused(client):
     client.force_login(porteur_de(dossier.structure))
     url = reverse("programmation:dossier_pieces", args=[dossier.pk])
 
-    html = html_de(client.post(url, {"nature": "rib"}))
+    html = html_brut(client.post(url, {"nature": "rib"}))
     assert "Choisissez un fichier à ajouter." in html
-    html = html_de(deposer(client, dossier, "vide.pdf", b""))
+    html = html_brut(deposer(client, dossier, "vide.pdf", b""))
     assert "Ce fichier est vide." in html
-    html = html_de(deposer(client, dossier, "rib.pdf", CONTENU_PDF, nature="photo"))
+    html = html_brut(deposer(client, dossier, "rib.pdf", CONTENU_PDF, nature="photo"))
     assert "Sélectionnez un choix valide" in html
     assert not dossier.pieces.exists()
 
 
 def test_no_upload_once_the_dossier_is_submitted(client, media):
-    dossier = DossierFactory(complet=True)
-    Dossier.objects.filter(pk=dossier.pk).update(statut=Statut.DEPOSE)
+    dossier = DossierFactory(depose=True)
     client.force_login(porteur_de(dossier.structure))
 
     reponse = deposer(client, dossier, "rib.pdf", CONTENU_PDF)
@@ -169,9 +137,9 @@ def test_no_upload_once_the_dossier_is_submitted(client, media):
     assert fichiers_sur_disque(media) == []
 
 
-def test_other_porteur_cannot_upload(client):
+def test_other_porteur_cannot_upload(client, porteur_d_une_autre_structure):
     dossier = DossierFactory()
-    client.force_login(porteur_de(StructureFactory()))
+    client.force_login(porteur_d_une_autre_structure)
     assert deposer(client, dossier, "rib.pdf", CONTENU_PDF).status_code == 403
     assert not dossier.pieces.exists()
 
@@ -192,13 +160,15 @@ def test_porteur_downloads_its_piece_as_an_attachment_with_its_name(client):
     assert b"".join(reponse.streaming_content) == CONTENU_PDF
 
 
-def test_financeur_downloads_pieces_of_a_dossier_asking_it_only(client):
+def test_financeur_downloads_pieces_of_a_dossier_asking_it_only(client, financeur):
     demande_caf = DossierFactory(complet=True)
-    sans_caf = DossierFactory(complet=True)
-    LigneBudget.objects.filter(dossier=sans_caf, financeur__code="caf").delete()
+    sans_caf = DossierFactory(
+        complet=True, remplir__subventions=[("etat", NatureCredit.CREDITS_SPECIFIQUES, "5000")]
+    )
     piece_caf, piece_autre = piece_de(demande_caf), piece_de(sans_caf)
-    Dossier.objects.filter(pk__in=[demande_caf.pk, sans_caf.pk]).update(statut=Statut.DEPOSE)
-    client.force_login(Utilisateur.objects.get(username="financeur"))
+    for dossier in (demande_caf, sans_caf):
+        mener_au_statut(dossier, Statut.DEPOSE)
+    client.force_login(financeur)
 
     reponse = client.get(reverse("programmation:piece", args=[piece_caf.pk]))
     assert reponse.status_code == 200
@@ -206,14 +176,13 @@ def test_financeur_downloads_pieces_of_a_dossier_asking_it_only(client):
     assert client.get(reverse("programmation:piece", args=[piece_autre.pk])).status_code == 403
 
 
-@pytest.mark.parametrize("compte", ["autre_porteur", "financeur", "membre"])
-def test_piece_of_a_draft_is_refused_to_anyone_but_its_porteur_and_pilotage(client, compte):
+@pytest.mark.parametrize("compte", ["porteur_d_une_autre_structure", "financeur", "membre"])
+def test_piece_of_a_draft_is_refused_to_anyone_but_its_porteur_and_pilotage(
+    client, compte, personne
+):
     dossier = DossierFactory(complet=True)
     piece = piece_de(dossier)
-    if compte == "autre_porteur":
-        client.force_login(porteur_de(StructureFactory()))
-    else:
-        client.force_login(Utilisateur.objects.get(username=compte))
+    client.force_login(personne(compte))
 
     reponse = client.get(reverse("programmation:piece", args=[piece.pk]))
 
@@ -221,21 +190,21 @@ def test_piece_of_a_draft_is_refused_to_anyone_but_its_porteur_and_pilotage(clie
     assert CONTENU_PDF not in reponse.content
 
 
-def test_pilote_downloads_any_piece(client):
+def test_pilote_downloads_any_piece(client, pilote):
     piece = piece_de(DossierFactory())
-    client.force_login(Utilisateur.objects.get(username="pilote"))
+    client.force_login(pilote)
     reponse = client.get(reverse("programmation:piece", args=[piece.pk]))
     assert reponse.status_code == 200
     assert b"".join(reponse.streaming_content) == CONTENU_PDF
 
 
-def test_anonymous_download_goes_to_login_and_missing_piece_is_a_404(client, media):
+def test_anonymous_download_goes_to_login_and_missing_piece_is_a_404(client, media, pilote):
     piece = piece_de(DossierFactory())
     reponse = client.get(reverse("programmation:piece", args=[piece.pk]))
     assert reponse.status_code == 302
     assert reponse.url.startswith(reverse("comptes:connexion"))
 
-    client.force_login(Utilisateur.objects.get(username="pilote"))
+    client.force_login(pilote)
     assert client.get(reverse("programmation:piece", args=[999999])).status_code == 404
     for chemin in fichiers_sur_disque(media):
         chemin.unlink()
@@ -252,7 +221,7 @@ def test_porteur_deletes_a_piece_of_its_draft(client, media):
 
     reponse = client.post(reverse("programmation:piece_supprimer", args=[piece.pk]), follow=True)
 
-    assert escape("La pièce « statuts-2024.pdf » est supprimée.") in html_de(reponse)
+    assert escape("La pièce « statuts-2024.pdf » est supprimée.") in html_brut(reponse)
     assert not dossier.pieces.exists()
     assert fichiers_sur_disque(media) == []
     evenement = historique_de(dossier).first()
@@ -272,24 +241,21 @@ def test_deleting_a_piece_is_post_only(client):
 def test_piece_of_a_submitted_dossier_cannot_be_deleted(client, media):
     dossier = DossierFactory(complet=True)
     piece = piece_de(dossier)
-    Dossier.objects.filter(pk=dossier.pk).update(statut=Statut.DEPOSE)
+    mener_au_statut(dossier, Statut.DEPOSE)
     client.force_login(porteur_de(dossier.structure))
 
     reponse = client.post(reverse("programmation:piece_supprimer", args=[piece.pk]), follow=True)
 
-    assert "seulement tant qu&#x27;il est en brouillon" in html_de(reponse)
+    assert "seulement tant qu&#x27;il est en brouillon" in html_brut(reponse)
     assert dossier.pieces.filter(pk=piece.pk).exists()
     assert len(fichiers_sur_disque(media)) == 1
 
 
-@pytest.mark.parametrize("compte", ["autre_porteur", "pilote"])
-def test_only_the_porteur_deletes_a_piece(client, media, compte):
+@pytest.mark.parametrize("compte", ["porteur_d_une_autre_structure", "pilote"])
+def test_only_the_porteur_deletes_a_piece(client, media, compte, personne):
     dossier = DossierFactory()
     piece = piece_de(dossier)
-    if compte == "autre_porteur":
-        client.force_login(porteur_de(StructureFactory()))
-    else:
-        client.force_login(Utilisateur.objects.get(username=compte))
+    client.force_login(personne(compte))
 
     reponse = client.post(reverse("programmation:piece_supprimer", args=[piece.pk]))
 

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from comptes.models import Utilisateur
 from contrats.models import AxeTransversal, ObjectifOperationnel, Organisation
 from contrats.tests.factories import OrganisationFactory
-from programmation.models import Beneficiaires, Financement, NatureCredit, Statut, Structure
+from programmation.models import NatureCredit, Statut, Structure
 from programmation.selectors.plan import (
     A_VENIR,
     CLOS,
@@ -26,6 +25,7 @@ from programmation.tests.factories import (
     StructureFactory,
     villiers,
 )
+from programmation.tests.outils import html_brut, mener_au_statut
 
 pytestmark = pytest.mark.django_db
 
@@ -38,38 +38,35 @@ def _structure(type_: str) -> Structure:
     return StructureFactory(type=type_, organisation=OrganisationFactory())
 
 
-def _dossier(appel, *, type_, pilier, personnes, salaries, benevoles, accordes, **champs):
-    """A dossier with its people (all aged 16-25) and granted amounts {nature: montant}."""
+def _dossier(appel, *, statut, type_, pilier, personnes, salaries, benevoles, accordes, **champs):
+    """A dossier brought to `statut` through the services, its people all aged 16-25.
+
+    Each nature of `accordes` ({nature: montant}) is asked of its financeur, who grants it
+    whole; a dossier granted nothing asked the CAF, which turned it down.
+    """
+    financeurs = {
+        NatureCredit.DROIT_COMMUN: "caf",
+        NatureCredit.CREDITS_SPECIFIQUES: "etat",
+    }
+    femmes = personnes // 2
     dossier = DossierFactory(
         appel=appel,
         structure=_structure(type_),
+        complet=True,
         pilier=villiers().piliers.get(numero=pilier),
         nb_salaries=salaries,
         nb_benevoles=benevoles,
+        remplir__beneficiaires=[("16-25", femmes, personnes - femmes)],
+        remplir__subventions=[
+            (financeurs[nature], nature, montant) for nature, montant in accordes.items()
+        ]
+        or [("caf", NatureCredit.DROIT_COMMUN, "1000")],
         **champs,
     )
     dossier.objectifs_operationnels.set(
         ObjectifOperationnel.objects.filter(domaine__pilier=dossier.pilier).order_by("numero")[:1]
     )
-    femmes = personnes // 2
-    Beneficiaires.objects.create(
-        dossier=dossier, tranche="16-25", femmes=femmes, hommes=personnes - femmes
-    )
-    financeurs = {
-        NatureCredit.DROIT_COMMUN: Organisation.objects.get(code="caf"),
-        NatureCredit.CREDITS_SPECIFIQUES: Organisation.objects.get(code="etat"),
-    }
-    for nature, montant in accordes.items():
-        Financement.objects.create(
-            dossier=dossier,
-            financeur=financeurs[nature],
-            nature=nature,
-            montant_demande=montant,
-            avis=Financement.Avis.FAVORABLE,
-            montant_propose=montant,
-            montant_accorde=montant,
-        )
-    return dossier
+    return mener_au_statut(dossier, statut, avis={} if accordes else {"caf": "defavorable"})
 
 
 @pytest.fixture
@@ -162,12 +159,6 @@ def _url(nom: str, appel, *args) -> str:
     return reverse(f"programmation:{nom}", args=[SLUG, appel.annee, *args])
 
 
-def _html(reponse) -> str:
-    html = reponse.content.decode()
-    assert "VARIABLE_INDEFINIE" not in html
-    return html
-
-
 # --- Figures ------------------------------------------------------------------------------
 
 
@@ -236,7 +227,7 @@ def test_empty_plan_shows_no_percentage(appel):
 
 
 def test_plan_page_shows_programmed_actions_and_figures(client, plan_de_quatre):
-    html = _html(client.get(_url("plan_annuel", plan_de_quatre)))
+    html = html_brut(client.get(_url("plan_annuel", plan_de_quatre)))
     assert "Soutien scolaire" in html
     assert "Jardins partagés" in html
     assert "Action refusée par le comité" not in html
@@ -259,7 +250,7 @@ def test_plan_page_query_count_is_pinned(client, plan_de_quatre, django_assert_n
 
 def test_plan_page_marks_demo_data(client, plan_de_quatre):
     plan_de_quatre.dossiers.filter(numero="A-2").update(est_demo=True)
-    html = _html(client.get(_url("plan_annuel", plan_de_quatre)))
+    html = html_brut(client.get(_url("plan_annuel", plan_de_quatre)))
     assert "Données de démonstration" in html
     assert html.count(">Démo</span>") == 1
 
@@ -278,21 +269,21 @@ def test_unpublished_call_is_404_for_the_public(client, nom):
 
 
 @pytest.mark.parametrize("identifiant", ["porteur", "financeur", "membre"])
-def test_unpublished_call_is_404_for_roles_that_do_not_pilot(client, identifiant):
+def test_unpublished_call_is_404_for_roles_that_do_not_pilot(client, identifiant, personne):
     appel = AppelFactory(publie=False)
-    client.force_login(Utilisateur.objects.get(username=identifiant))
+    client.force_login(personne(identifiant))
     assert client.get(_url("appel", appel)).status_code == 404
     assert client.get(_url("plan_annuel", appel)).status_code == 404
-    assert appel.titre not in _html(client.get(reverse("programmation:appels", args=[SLUG])))
+    assert appel.titre not in html_brut(client.get(reverse("programmation:appels", args=[SLUG])))
 
 
 @pytest.mark.parametrize("identifiant", ["pilote", "etat"])
-def test_pilotage_sees_an_unpublished_call_with_a_badge(client, identifiant):
+def test_pilotage_sees_an_unpublished_call_with_a_badge(client, identifiant, personne):
     appel = AppelFactory(publie=False)
-    client.force_login(Utilisateur.objects.get(username=identifiant))
+    client.force_login(personne(identifiant))
     for nom in ("appel", "plan_annuel"):
-        assert "Non publié" in _html(client.get(_url(nom, appel)))
-    liste = _html(client.get(reverse("programmation:appels", args=[SLUG])))
+        assert "Non publié" in html_brut(client.get(_url(nom, appel)))
+    liste = html_brut(client.get(reverse("programmation:appels", args=[SLUG])))
     assert appel.titre in liste
     assert "Non publié" in liste
 
@@ -310,7 +301,7 @@ def test_deposit_state_is_computed_with_both_dates_included(appel):
 def test_calls_page_lists_published_calls_with_dates_and_state(client, appel):
     cache = AppelFactory(publie=False, titre="Appel caché")
     demo = AppelFactory(est_demo=True, titre="Appel de démonstration")
-    html = _html(client.get(reverse("programmation:appels", args=[SLUG])))
+    html = html_brut(client.get(reverse("programmation:appels", args=[SLUG])))
     assert appel.titre in html
     assert "du 25/03/2041 au 15/04/2041" in html
     assert "Dépôts à venir" in html
@@ -336,7 +327,7 @@ def test_call_page_shows_criteria_envelopes_and_plan_link(client, appel):
         nature=NatureCredit.CREDITS_SPECIFIQUES,
         montant=Decimal("120000.50"),
     )
-    html = _html(client.get(_url("appel", appel)))
+    html = html_brut(client.get(_url("appel", appel)))
     assert "Priorité aux actions en direction des jeunes." in html
     assert reverse("contrats:axe", args=[SLUG, "1.3"]) in html
     assert "jeunesse" in html

@@ -10,11 +10,10 @@ from contrats.models import Organisation
 from historique.selectors import historique_de
 from programmation.models import AppelAProjets, Enveloppe, NatureCredit
 from programmation.tests.factories import AppelFactory, EnveloppeFactory, villiers
-from programmation.tests.test_vues_instruction import (
+from programmation.tests.outils import (
     INDEFINI,
     actions_de,
     client_de,
-    refus_attendus,
     texte,
     url_tableau,
     verifier_refus,
@@ -47,8 +46,8 @@ def donnees_appel(**autres) -> dict:
 
 
 @pytest.mark.parametrize("nom", ["pilote", "etat"])
-def test_new_call_form_shows_the_contract_axes_as_checkboxes(nom):
-    reponse = client_de(nom).get(URL_NOUVEAU)
+def test_new_call_form_shows_the_contract_axes_as_checkboxes(nom, personne):
+    reponse = client_de(personne(nom)).get(URL_NOUVEAU)
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -58,8 +57,8 @@ def test_new_call_form_shows_the_contract_axes_as_checkboxes(nom):
     assert page.count('type="checkbox" name="criteres"') == villiers().axes.count()
 
 
-def test_pilote_creates_a_call_with_its_criteria():
-    client = client_de("pilote")
+def test_pilote_creates_a_call_with_its_criteria(pilote):
+    client = client_de(pilote)
     reponse = client.post(URL_NOUVEAU, donnees_appel())
 
     appel = AppelAProjets.objects.get(contrat=villiers(), annee=2041)
@@ -76,8 +75,8 @@ def test_pilote_creates_a_call_with_its_criteria():
     assert "L'appel à projets 2041 est créé." in texte(suite)
 
 
-def test_new_call_accepts_french_dates_and_same_day_closing():
-    reponse = client_de("etat").post(
+def test_new_call_accepts_french_dates_and_same_day_closing(etat):
+    reponse = client_de(etat).post(
         URL_NOUVEAU,
         donnees_appel(date_ouverture="15/01/2041", date_cloture="15/01/2041", criteres=[]),
     )
@@ -99,10 +98,10 @@ def test_new_call_accepts_french_dates_and_same_day_closing():
         ({"criteres": ["999999"]}, "Sélectionnez un choix valide"),
     ],
 )
-def test_bad_new_call_shows_a_french_message_and_creates_nothing(autres, message):
+def test_bad_new_call_shows_a_french_message_and_creates_nothing(autres, message, pilote):
     avant = AppelAProjets.objects.count()
 
-    reponse = client_de("pilote").post(URL_NOUVEAU, donnees_appel(**autres))
+    reponse = client_de(pilote).post(URL_NOUVEAU, donnees_appel(**autres))
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -112,10 +111,10 @@ def test_bad_new_call_shows_a_french_message_and_creates_nothing(autres, message
     assert AppelAProjets.objects.count() == avant
 
 
-def test_a_second_call_for_the_same_year_is_refused():
+def test_a_second_call_for_the_same_year_is_refused(pilote):
     existant = AppelFactory(annee=2041)
 
-    reponse = client_de("pilote").post(URL_NOUVEAU, donnees_appel(titre="Doublon"))
+    reponse = client_de(pilote).post(URL_NOUVEAU, donnees_appel(titre="Doublon"))
 
     assert "Un appel à projets existe déjà pour 2041 dans ce contrat." in texte(reponse)
     assert AppelAProjets.objects.filter(contrat=villiers(), annee=2041).get() == existant
@@ -124,8 +123,8 @@ def test_a_second_call_for_the_same_year_is_refused():
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "financeur", "autre_financeur", "anonyme"])
-def test_new_call_is_refused_to_others(nom):
-    client = client_de(refus_attendus()[nom])
+def test_new_call_is_refused_to_others(nom, personne):
+    client = client_de(personne(nom))
     avant = AppelAProjets.objects.count()
 
     verifier_refus(client.get(URL_NOUVEAU), nom)
@@ -134,17 +133,17 @@ def test_new_call_is_refused_to_others(nom):
     assert AppelAProjets.objects.count() == avant
 
 
-def test_new_call_in_an_unknown_contract_is_not_found():
-    reponse = client_de("pilote").get(reverse("programmation:appel_nouveau", args=["inconnu"]))
+def test_new_call_in_an_unknown_contract_is_not_found(pilote):
+    reponse = client_de(pilote).get(reverse("programmation:appel_nouveau", args=["inconnu"]))
     assert reponse.status_code == 404
 
 
 # --- Change ----------------------------------------------------------------------------------
 
 
-def test_pilote_changes_a_call_but_not_its_year():
+def test_pilote_changes_a_call_but_not_its_year(pilote):
     appel = AppelFactory(annee=2042, titre="Ancien titre")
-    client = client_de("pilote")
+    client = client_de(pilote)
     page = client.get(url("appel_modifier", appel))
     assert page.status_code == 200
     assert INDEFINI not in texte(page)
@@ -165,11 +164,11 @@ def test_pilote_changes_a_call_but_not_its_year():
     assert evenement.changements["titre"] == ["Ancien titre", "Nouveau titre"]
 
 
-def test_bad_change_of_a_call_changes_nothing():
+def test_bad_change_of_a_call_changes_nothing(etat):
     appel = AppelFactory(annee=2042, titre="Titre")
     ouverture, cloture = appel.date_ouverture, appel.date_cloture
 
-    reponse = client_de("etat").post(
+    reponse = client_de(etat).post(
         url("appel_modifier", appel),
         donnees_appel(titre="Autre", date_ouverture="2041-05-01", date_cloture="2041-04-01"),
     )
@@ -181,9 +180,9 @@ def test_bad_change_of_a_call_changes_nothing():
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "financeur", "autre_financeur", "anonyme"])
-def test_change_of_a_call_is_refused_to_others(nom):
+def test_change_of_a_call_is_refused_to_others(nom, personne):
     appel = AppelFactory(titre="Titre")
-    client = client_de(refus_attendus()[nom])
+    client = client_de(personne(nom))
 
     verifier_refus(client.get(url("appel_modifier", appel)), nom)
     verifier_refus(client.post(url("appel_modifier", appel), donnees_appel(titre="Pirate")), nom)
@@ -199,11 +198,11 @@ def champ(code: str, nature: str) -> str:
     return f"enveloppe_{Organisation.objects.get(code=code).pk}_{nature}"
 
 
-def test_envelopes_grid_lists_every_signatory_organisation():
+def test_envelopes_grid_lists_every_signatory_organisation(pilote):
     appel = AppelFactory()
     EnveloppeFactory(appel=appel, montant=Decimal("12345.50"))
 
-    reponse = client_de("pilote").get(url("appel_enveloppes", appel))
+    reponse = client_de(pilote).get(url("appel_enveloppes", appel))
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -213,12 +212,12 @@ def test_envelopes_grid_lists_every_signatory_organisation():
     assert 'value="12\u00a0345,50"' in page  # Django's French number format
 
 
-def test_pilote_sets_envelopes_per_financeur_and_nature():
+def test_pilote_sets_envelopes_per_financeur_and_nature(pilote):
     appel = AppelFactory(publie=False)
     EnveloppeFactory(appel=appel, montant=Decimal("1000"))
     dc, cs = NatureCredit.DROIT_COMMUN, NatureCredit.CREDITS_SPECIFIQUES
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("appel_enveloppes", appel),
         {
             champ("caf", dc): "50 000,00",
@@ -241,11 +240,11 @@ def test_pilote_sets_envelopes_per_financeur_and_nature():
     assert actions_de(appel).count("appel.enveloppe") == 3
 
 
-def test_unchanged_envelopes_write_nothing():
+def test_unchanged_envelopes_write_nothing(pilote):
     appel = AppelFactory()
     EnveloppeFactory(appel=appel, montant=Decimal("1000"))
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("appel_enveloppes", appel), {champ("caf", NatureCredit.DROIT_COMMUN): "1000"}
     )
 
@@ -261,11 +260,11 @@ def test_unchanged_envelopes_write_nothing():
         ("1,234", "2 chiffres"),
     ],
 )
-def test_bad_envelope_changes_nothing(saisie, message):
+def test_bad_envelope_changes_nothing(saisie, message, pilote):
     appel = AppelFactory()
     EnveloppeFactory(appel=appel, montant=Decimal("1000"))
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("appel_enveloppes", appel),
         {
             champ("caf", NatureCredit.DROIT_COMMUN): "2000",
@@ -282,9 +281,9 @@ def test_bad_envelope_changes_nothing(saisie, message):
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "financeur", "autre_financeur", "anonyme"])
-def test_envelopes_are_refused_to_others(nom):
+def test_envelopes_are_refused_to_others(nom, personne):
     appel = AppelFactory()
-    client = client_de(refus_attendus()[nom])
+    client = client_de(personne(nom))
 
     verifier_refus(client.get(url("appel_enveloppes", appel)), nom)
     verifier_refus(
@@ -300,10 +299,10 @@ def test_envelopes_are_refused_to_others(nom):
 # --- Publication -----------------------------------------------------------------------------
 
 
-def test_pilote_publishes_a_call_with_an_envelope():
+def test_pilote_publishes_a_call_with_an_envelope(pilote):
     appel = AppelFactory(publie=False)
     EnveloppeFactory(appel=appel)
-    client = client_de("pilote")
+    client = client_de(pilote)
     assert url("appel_publier", appel) in texte(client.get(url_tableau(appel)))
 
     reponse = client.post(url("appel_publier", appel))
@@ -315,9 +314,9 @@ def test_pilote_publishes_a_call_with_an_envelope():
     assert "L'appel à projets" in texte(client.get(reponse["Location"]))
 
 
-def test_publishing_without_envelope_is_refused_with_a_message():
+def test_publishing_without_envelope_is_refused_with_a_message(etat):
     appel = AppelFactory(publie=False)
-    client = client_de("etat")
+    client = client_de(etat)
 
     reponse = client.post(url("appel_publier", appel), follow=True)
 
@@ -327,17 +326,17 @@ def test_publishing_without_envelope_is_refused_with_a_message():
     assert actions_de(appel) == []
 
 
-def test_publishing_is_post_only():
+def test_publishing_is_post_only(pilote):
     appel = AppelFactory(publie=False)
-    assert client_de("pilote").get(url("appel_publier", appel)).status_code == 405
+    assert client_de(pilote).get(url("appel_publier", appel)).status_code == 405
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "financeur", "autre_financeur", "anonyme"])
-def test_publishing_is_refused_to_others(nom):
+def test_publishing_is_refused_to_others(nom, personne):
     appel = AppelFactory(publie=False)
     EnveloppeFactory(appel=appel)
 
-    verifier_refus(client_de(refus_attendus()[nom]).post(url("appel_publier", appel)), nom)
+    verifier_refus(client_de(personne(nom)).post(url("appel_publier", appel)), nom)
 
     appel.refresh_from_db()
     assert not appel.publie

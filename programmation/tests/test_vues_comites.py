@@ -11,17 +11,15 @@ from programmation.services import seances as service_seances
 from programmation.services.erreurs import TransitionInterdite
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import AppelFactory
-from programmation.tests.test_vues_instruction import (
+from programmation.tests.outils import (
     INDEFINI,
     actions_de,
     client_de,
     dossier_depose,
     dossier_propose,
     dossier_recevable,
-    refus_attendus,
     texte,
     url_tableau,
-    utilisateur,
     verifier_refus,
 )
 
@@ -55,12 +53,12 @@ def photo(appel) -> tuple:
 # --- Comité de recevabilité ------------------------------------------------------------------
 
 
-def test_admissibility_committee_lists_submitted_dossiers_with_a_decision_each():
+def test_admissibility_committee_lists_submitted_dossiers_with_a_decision_each(pilote):
     appel = AppelFactory()
     a, b = dossier_depose(appel), dossier_depose(appel)
     deja = dossier_recevable(appel)
 
-    reponse = client_de("pilote").get(url("comite_recevabilite", appel))
+    reponse = client_de(pilote).get(url("comite_recevabilite", appel))
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -73,10 +71,10 @@ def test_admissibility_committee_lists_submitted_dossiers_with_a_decision_each()
     assert "Valider" not in page.split('id="decisions-comite"')[1]
 
 
-def test_admissibility_committee_records_the_meeting_and_all_decisions():
+def test_admissibility_committee_records_the_meeting_and_all_decisions(pilote):
     appel = AppelFactory()
     a, b, sans_decision = dossier_depose(appel), dossier_depose(appel), dossier_depose(appel)
-    client = client_de("pilote")
+    client = client_de(pilote)
 
     reponse = client.post(
         url("comite_recevabilite", appel),
@@ -112,12 +110,12 @@ def test_admissibility_committee_records_the_meeting_and_all_decisions():
     assert "Séance du 12/03/2031 enregistrée : 2 décision(s)." in suite
 
 
-def test_missing_reason_for_inadmissible_names_the_dossier_and_records_nothing():
+def test_missing_reason_for_inadmissible_names_the_dossier_and_records_nothing(pilote):
     appel = AppelFactory()
     a, b = dossier_depose(appel), dossier_depose(appel)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("comite_recevabilite", appel),
         seance_postee({a: ("declarer_recevable", ""), b: ("declarer_irrecevable", "  ")}),
     )
@@ -132,14 +130,12 @@ def test_missing_reason_for_inadmissible_names_the_dossier_and_records_nothing()
     assert photo(appel) == avant
 
 
-def test_meeting_without_any_decision_is_refused():
+def test_meeting_without_any_decision_is_refused(etat):
     appel = AppelFactory()
     a = dossier_depose(appel)
     avant = photo(appel)
 
-    reponse = client_de("etat").post(
-        url("comite_recevabilite", appel), seance_postee({a: ("", "")})
-    )
+    reponse = client_de(etat).post(url("comite_recevabilite", appel), seance_postee({a: ("", "")}))
 
     assert "Aucune décision à enregistrer" in texte(reponse)
     assert photo(appel) == avant
@@ -153,12 +149,12 @@ def test_meeting_without_any_decision_is_refused():
         ({"titre": ""}, "Ce champ est obligatoire."),
     ],
 )
-def test_bad_meeting_fields_record_nothing(autres, message):
+def test_bad_meeting_fields_record_nothing(autres, message, pilote):
     appel = AppelFactory()
     a = dossier_depose(appel)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("comite_recevabilite", appel),
         {**seance_postee({a: ("declarer_recevable", "")}), **autres},
     )
@@ -168,12 +164,12 @@ def test_bad_meeting_fields_record_nothing(autres, message):
     assert photo(appel) == avant
 
 
-def test_unknown_decision_is_refused():
+def test_unknown_decision_is_refused(pilote):
     appel = AppelFactory()
     a = dossier_depose(appel)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("comite_recevabilite", appel), seance_postee({a: ("valider", "")})
     )
 
@@ -181,15 +177,15 @@ def test_unknown_decision_is_refused():
     assert photo(appel) == avant
 
 
-def test_dossier_changed_during_the_meeting_refuses_the_whole_meeting():
+def test_dossier_changed_during_the_meeting_refuses_the_whole_meeting(etat, pilote):
     appel = AppelFactory()
     a, b = dossier_depose(appel), dossier_depose(appel)
     donnees = seance_postee({a: ("declarer_recevable", ""), b: ("declarer_recevable", "")})
     # Someone decides on b between the display of the form and its submission.
-    transitionner(dossier=b, transition="declarer_recevable", acteur=utilisateur("etat"))
+    transitionner(dossier=b, transition="declarer_recevable", acteur=etat)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(url("comite_recevabilite", appel), donnees)
+    reponse = client_de(pilote).post(url("comite_recevabilite", appel), donnees)
 
     assert f"Dossier {b.numero} : il a changé pendant votre saisie" in texte(reponse)
     assert photo(appel) == avant
@@ -197,11 +193,11 @@ def test_dossier_changed_during_the_meeting_refuses_the_whole_meeting():
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "financeur", "autre_financeur", "anonyme"])
 @pytest.mark.parametrize("comite", ["comite_recevabilite", "comite_pilotage"])
-def test_committee_pages_are_refused_to_others(nom, comite):
+def test_committee_pages_are_refused_to_others(nom, comite, personne):
     appel = AppelFactory()
     a = dossier_depose(appel)
     b = dossier_propose(appel)
-    client = client_de(refus_attendus()[nom])
+    client = client_de(personne(nom))
     avant = photo(appel)
 
     verifier_refus(client.get(url(comite, appel)), nom)
@@ -219,12 +215,12 @@ def test_committee_pages_are_refused_to_others(nom, comite):
 # --- Comité de pilotage ----------------------------------------------------------------------
 
 
-def test_copil_lists_proposed_dossiers_with_their_proposed_amounts():
+def test_copil_lists_proposed_dossiers_with_their_proposed_amounts(etat):
     appel = AppelFactory()
     propose = dossier_propose(appel)
     depose = dossier_depose(appel)
 
-    reponse = client_de("etat").get(url("comite_pilotage", appel))
+    reponse = client_de(etat).get(url("comite_pilotage", appel))
 
     page = texte(reponse)
     assert reponse.status_code == 200
@@ -234,11 +230,11 @@ def test_copil_lists_proposed_dossiers_with_their_proposed_amounts():
     assert "3\u202f500,00\u00a0€" in page
 
 
-def test_copil_validates_refuses_and_adjourns_in_one_meeting():
+def test_copil_validates_refuses_and_adjourns_in_one_meeting(etat):
     appel = AppelFactory()
     a, b, c, d = (dossier_propose(appel) for _ in range(4))
 
-    reponse = client_de("etat").post(
+    reponse = client_de(etat).post(
         url("comite_pilotage", appel),
         seance_postee(
             {
@@ -267,12 +263,12 @@ def test_copil_validates_refuses_and_adjourns_in_one_meeting():
     assert "dossier.ajourner" in actions_de(c)
 
 
-def test_copil_refusal_without_reason_cancels_the_other_decisions_too():
+def test_copil_refusal_without_reason_cancels_the_other_decisions_too(pilote):
     appel = AppelFactory()
     a, b = dossier_propose(appel), dossier_propose(appel)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("comite_pilotage", appel),
         seance_postee({a: ("valider", ""), b: ("refuser", "")}),
     )
@@ -284,18 +280,18 @@ def test_copil_refusal_without_reason_cancels_the_other_decisions_too():
     assert a.financements.filter(montant_accorde__isnull=False).count() == 0
 
 
-def test_committee_without_pending_dossier_says_so():
+def test_committee_without_pending_dossier_says_so(pilote):
     appel = AppelFactory()
-    reponse = client_de("pilote").get(url("comite_pilotage", appel))
+    reponse = client_de(pilote).get(url("comite_pilotage", appel))
     assert "Aucun dossier n'attend cette instance." in texte(reponse)
 
 
 # --- Meeting record --------------------------------------------------------------------------
 
 
-def _seance_tenue(appel):
+def _seance_tenue(appel, pilote):
     a, b = dossier_depose(appel), dossier_depose(appel)
-    client_de("pilote").post(
+    client_de(pilote).post(
         url("comite_recevabilite", appel),
         seance_postee(
             {a: ("declarer_recevable", ""), b: ("declarer_irrecevable", "Hors quartier")}
@@ -305,11 +301,11 @@ def _seance_tenue(appel):
 
 
 @pytest.mark.parametrize("nom", ["pilote", "etat", "membre"])
-def test_meeting_record_shows_decisions_with_links_and_reasons(nom):
+def test_meeting_record_shows_decisions_with_links_and_reasons(nom, pilote, personne):
     appel = AppelFactory()
-    seance, a, b = _seance_tenue(appel)
+    seance, a, b = _seance_tenue(appel, pilote)
 
-    reponse = client_de(nom).get(reverse("programmation:seance", args=[seance.pk]))
+    reponse = client_de(personne(nom)).get(reverse("programmation:seance", args=[seance.pk]))
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -322,31 +318,27 @@ def test_meeting_record_shows_decisions_with_links_and_reasons(nom):
 
 
 @pytest.mark.parametrize("nom", ["porteur", "financeur", "autre_financeur", "anonyme"])
-def test_meeting_record_is_refused_to_others(nom):
+def test_meeting_record_is_refused_to_others(nom, personne, pilote):
     appel = AppelFactory()
-    seance, _, _ = _seance_tenue(appel)
+    seance, _, _ = _seance_tenue(appel, pilote)
 
-    reponse = client_de(refus_attendus()[nom]).get(
-        reverse("programmation:seance", args=[seance.pk])
-    )
+    reponse = client_de(personne(nom)).get(reverse("programmation:seance", args=[seance.pk]))
 
     verifier_refus(reponse, nom)
 
 
-def test_unknown_meeting_is_not_found():
-    assert (
-        client_de("pilote").get(reverse("programmation:seance", args=[999999])).status_code == 404
-    )
+def test_unknown_meeting_is_not_found(pilote):
+    assert client_de(pilote).get(reverse("programmation:seance", args=[999999])).status_code == 404
 
 
 # --- Batch instruction -----------------------------------------------------------------------
 
 
-def test_pilote_puts_every_admissible_dossier_in_instruction():
+def test_pilote_puts_every_admissible_dossier_in_instruction(pilote):
     appel = AppelFactory()
     a, b = dossier_recevable(appel), dossier_recevable(appel)
     depose = dossier_depose(appel)
-    client = client_de("pilote")
+    client = client_de(pilote)
     assert url("mettre_en_instruction_lot", appel) in texte(client.get(url_tableau(appel)))
 
     reponse = client.post(url("mettre_en_instruction_lot", appel))
@@ -363,7 +355,7 @@ def test_pilote_puts_every_admissible_dossier_in_instruction():
     assert "2 dossier(s) mis en instruction." in texte(client.get(reponse["Location"]))
 
 
-def test_batch_instruction_is_all_or_nothing(monkeypatch):
+def test_batch_instruction_is_all_or_nothing(monkeypatch, pilote):
     appel = AppelFactory()
     a, b = dossier_recevable(appel), dossier_recevable(appel)
     avant = photo(appel)
@@ -376,7 +368,7 @@ def test_batch_instruction_is_all_or_nothing(monkeypatch):
 
     monkeypatch.setattr(service_seances, "transitionner", echoue_sur_b)
 
-    reponse = client_de("pilote").post(url("mettre_en_instruction_lot", appel), follow=True)
+    reponse = client_de(pilote).post(url("mettre_en_instruction_lot", appel), follow=True)
 
     page = texte(reponse)
     assert f"Dossier {b.numero} : Le dossier est verrouillé." in page
@@ -387,55 +379,53 @@ def test_batch_instruction_is_all_or_nothing(monkeypatch):
     assert not a.financements.exists()
 
 
-def test_batch_instruction_without_admissible_dossier_says_so():
+def test_batch_instruction_without_admissible_dossier_says_so(etat):
     appel = AppelFactory()
     dossier_depose(appel)
     avant = photo(appel)
 
-    reponse = client_de("etat").post(url("mettre_en_instruction_lot", appel), follow=True)
+    reponse = client_de(etat).post(url("mettre_en_instruction_lot", appel), follow=True)
 
     assert "Aucun dossier recevable à mettre en instruction." in texte(reponse)
     assert photo(appel) == avant
 
 
-def test_batch_instruction_is_post_only():
+def test_batch_instruction_is_post_only(pilote):
     appel = AppelFactory()
-    assert client_de("pilote").get(url("mettre_en_instruction_lot", appel)).status_code == 405
+    assert client_de(pilote).get(url("mettre_en_instruction_lot", appel)).status_code == 405
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "financeur", "autre_financeur", "anonyme"])
-def test_batch_instruction_is_refused_to_others(nom):
+def test_batch_instruction_is_refused_to_others(nom, personne):
     appel = AppelFactory()
     dossier_recevable(appel)
     avant = photo(appel)
 
-    verifier_refus(
-        client_de(refus_attendus()[nom]).post(url("mettre_en_instruction_lot", appel)), nom
-    )
+    verifier_refus(client_de(personne(nom)).post(url("mettre_en_instruction_lot", appel)), nom)
 
     assert photo(appel) == avant
 
 
-def test_dossier_whose_version_changed_refuses_the_whole_meeting():
+def test_dossier_whose_version_changed_refuses_the_whole_meeting(pilote):
     appel = AppelFactory()
     a, b = dossier_depose(appel), dossier_depose(appel)
     donnees = seance_postee({a: ("declarer_recevable", ""), b: ("declarer_recevable", "")})
     Dossier.objects.filter(pk=b.pk).update(version=F("version") + 1)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(url("comite_recevabilite", appel), donnees)
+    reponse = client_de(pilote).post(url("comite_recevabilite", appel), donnees)
 
     assert f"Dossier {b.numero} : il a changé pendant votre saisie" in texte(reponse)
     assert photo(appel) == avant
 
 
-def test_decision_on_a_dossier_of_another_call_is_refused_without_naming_it():
+def test_decision_on_a_dossier_of_another_call_is_refused_without_naming_it(pilote):
     appel, autre = AppelFactory(), AppelFactory()
     a = dossier_depose(appel)
     etranger = dossier_recevable(autre)
     avant = photo(appel)
 
-    reponse = client_de("pilote").post(
+    reponse = client_de(pilote).post(
         url("comite_recevabilite", appel),
         seance_postee({a: ("declarer_recevable", ""), etranger: ("declarer_recevable", "")}),
     )

@@ -12,55 +12,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from comptes.models import Role, Utilisateur
-from contrats.models import Habilitation, Organisation
-from contrats.tests.factories import UtilisateurFactory
+from contrats.models import Organisation
 from historique.models import Evenement
 from historique.selectors import historique_de
-from programmation.models import Dossier, Financement, LigneBudget, Statut, Structure
+from programmation.models import Dossier, LigneBudget, Statut
 from programmation.services.dossiers import ajouter_piece
-from programmation.tests.factories import (
-    AppelFactory,
-    DossierFactory,
-    StructureFactory,
-    villiers,
-)
+from programmation.services.instruction import donner_avis
+from programmation.tests.factories import AppelFactory, DossierFactory
+from programmation.tests.outils import financement, html_brut, mener_au_statut, porteur_de
 
 pytestmark = pytest.mark.django_db
 
 DATE_HEURE = re.compile(r"\d{2}/\d{2}/\d{4} à \d{2}:\d{2}")
 
 
-def porteur_de(structure: Structure) -> Utilisateur:
-    utilisateur = UtilisateurFactory()
-    Habilitation.objects.create(
-        utilisateur=utilisateur,
-        contrat=villiers(),
-        role=Role.PORTEUR,
-        organisation=structure.organisation,
-    )
-    return utilisateur
-
-
-def demo(nom: str) -> Utilisateur:
-    return Utilisateur.objects.get(username=nom)
-
-
-def html_de(reponse) -> str:
-    html = reponse.content.decode()
-    assert "VARIABLE_INDEFINIE" not in html
-    return html
-
-
 def page_dossier(client, dossier: Dossier) -> str:
     reponse = client.get(reverse("programmation:dossier", args=[dossier.pk]))
     assert reponse.status_code == 200
-    return html_de(reponse)
-
-
-def passer_au_statut(dossier: Dossier, statut: str) -> None:
-    Dossier.objects.filter(pk=dossier.pk).update(statut=statut)
-    dossier.refresh_from_db()
+    return html_brut(reponse)
 
 
 def poster_transition(client, dossier: Dossier, nom: str, **donnees):
@@ -81,7 +50,7 @@ def test_porteur_sees_every_cerfa_section_of_its_draft(client):
 
     assert "Ateliers du mercredi" in html
     assert dossier.structure.organisation.nom in html
-    assert "73282932000074" in html and "W941000001" in html
+    assert dossier.structure.siret in html and "W941000001" in html
     assert "Pilier 4 · Cohésion sociale" in html
     assert "4.1.1" in html
     assert "Ateliers de soutien scolaire" in html
@@ -106,7 +75,7 @@ def test_demo_dossier_carries_a_demo_badge(client):
     assert "Démo" in page_dossier(client, dossier)
 
 
-def test_draft_lists_what_is_missing_for_the_porteur_only(client):
+def test_draft_lists_what_is_missing_for_the_porteur_only(client, pilote):
     dossier = DossierFactory()
     client.force_login(porteur_de(dossier.structure))
     html = page_dossier(client, dossier)
@@ -114,14 +83,13 @@ def test_draft_lists_what_is_missing_for_the_porteur_only(client):
     assert escape("Décrivez l'action.") in html
     assert "Le budget ne sollicite aucune subvention (compte 74)." in html
 
-    client.force_login(demo("pilote"))
+    client.force_login(pilote)
     assert "Avant de déposer ce dossier" not in page_dossier(client, dossier)
 
 
-def test_pilote_sees_the_committee_decisions_with_a_motif_where_required(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.DEPOSE)
-    client.force_login(demo("pilote"))
+def test_pilote_sees_the_committee_decisions_with_a_motif_where_required(client, pilote):
+    dossier = DossierFactory(depose=True)
+    client.force_login(pilote)
 
     html = page_dossier(client, dossier)
 
@@ -133,28 +101,25 @@ def test_pilote_sees_the_committee_decisions_with_a_motif_where_required(client)
     assert reverse("programmation:dossier_action", args=[dossier.pk]) not in html
 
 
-def test_membre_and_financeur_see_no_transition_button(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.DEPOSE)
-    for compte in ("membre", "financeur"):
-        client.force_login(demo(compte))
+def test_membre_and_financeur_see_no_transition_button(client, membre, financeur):
+    dossier = DossierFactory(depose=True)
+    for compte in (membre, financeur):
+        client.force_login(compte)
         html = page_dossier(client, dossier)
         assert "Actions possibles" not in html
 
 
-def test_financements_show_avis_to_partners_and_amounts_to_the_porteur(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.EN_INSTRUCTION)
-    Financement.objects.create(
-        dossier=dossier,
-        financeur=Organisation.objects.get(code="caf"),
-        nature="droit_commun",
-        montant_demande=Decimal("4000"),
-        avis=Financement.Avis.FAVORABLE,
+def test_financements_show_avis_to_partners_and_amounts_to_the_porteur(client, financeur):
+    dossier = DossierFactory(en_instruction=True)
+    donner_avis(
+        financement=financement(dossier, "caf"),
+        acteur=financeur,
+        avis="favorable",
         montant_propose=Decimal("3500"),
         commentaire="Commentaire interne du financeur",
+        version=1,
     )
-    client.force_login(demo("financeur"))
+    client.force_login(financeur)
     html = page_dossier(client, dossier)
     assert "Financements demandés" in html
     assert "Commentaire interne du financeur" in html
@@ -212,7 +177,9 @@ def test_anonymous_visitor_is_sent_to_login(client):
         assert reponse.url.startswith(reverse("comptes:connexion"))
 
 
-def test_porteur_never_reads_another_structures_dossier(client, settings, tmp_path):
+def test_porteur_never_reads_another_structures_dossier(
+    client, settings, tmp_path, porteur_d_une_autre_structure
+):
     settings.MEDIA_ROOT = tmp_path
     dossier = DossierFactory(complet=True, intitule="Action confidentielle")
     piece = ajouter_piece(
@@ -221,10 +188,10 @@ def test_porteur_never_reads_another_structures_dossier(client, settings, tmp_pa
         fichier=SimpleUploadedFile("rib.pdf", b"%PDF-1.4 rib"),
         acteur=porteur_de(dossier.structure),
     )
-    client.force_login(porteur_de(StructureFactory()))
+    client.force_login(porteur_d_une_autre_structure)
 
     for statut in (Statut.BROUILLON, Statut.DEPOSE):
-        passer_au_statut(dossier, statut)
+        dossier = mener_au_statut(dossier, statut)
         for url in (
             reverse("programmation:dossier", args=[dossier.pk]),
             reverse("programmation:dossier_action", args=[dossier.pk]),
@@ -238,33 +205,33 @@ def test_porteur_never_reads_another_structures_dossier(client, settings, tmp_pa
             assert b"Action confidentielle" not in reponse.content
 
 
-def test_financeur_reads_only_dossiers_that_ask_its_organisation(client):
-    demande_caf = DossierFactory(complet=True, intitule="Demande à la CAF")
+def test_financeur_reads_only_dossiers_that_ask_its_organisation(client, financeur):
+    demande_caf = DossierFactory(depose=True, intitule="Demande à la CAF")
     sans_caf = DossierFactory(complet=True, intitule="Sans la CAF")
     LigneBudget.objects.filter(dossier=sans_caf, financeur__code="caf").update(
         financeur=Organisation.objects.get(code="commune")
     )
-    passer_au_statut(demande_caf, Statut.DEPOSE)
-    passer_au_statut(sans_caf, Statut.DEPOSE)
-    client.force_login(demo("financeur"))
+    sans_caf = mener_au_statut(sans_caf, Statut.DEPOSE)
+    brouillon_caf = DossierFactory(complet=True, intitule="Brouillon pour la CAF")
+    client.force_login(financeur)
 
     assert "Demande à la CAF" in page_dossier(client, demande_caf)
     assert client.get(reverse("programmation:dossier", args=[sans_caf.pk])).status_code == 403
 
-    passer_au_statut(demande_caf, Statut.BROUILLON)
-    assert client.get(reverse("programmation:dossier", args=[demande_caf.pk])).status_code == 403
+    # A draft asking the CAF is still its porteur's alone.
+    assert client.get(reverse("programmation:dossier", args=[brouillon_caf.pk])).status_code == 403
 
 
-def test_membre_reads_submitted_dossiers_but_not_drafts(client):
+def test_membre_reads_submitted_dossiers_but_not_drafts(client, membre):
     dossier = DossierFactory(complet=True)
-    client.force_login(demo("membre"))
+    client.force_login(membre)
     assert client.get(reverse("programmation:dossier", args=[dossier.pk])).status_code == 403
-    passer_au_statut(dossier, Statut.DEPOSE)
+    mener_au_statut(dossier, Statut.DEPOSE)
     assert client.get(reverse("programmation:dossier", args=[dossier.pk])).status_code == 200
 
 
-def test_missing_dossier_is_a_404(client):
-    client.force_login(demo("pilote"))
+def test_missing_dossier_is_a_404(client, pilote):
+    client.force_login(pilote)
     assert client.get(reverse("programmation:dossier", args=[999999])).status_code == 404
 
 
@@ -276,7 +243,7 @@ def test_porteur_deposits_a_complete_dossier(client):
     porteur = porteur_de(dossier.structure)
     client.force_login(porteur)
 
-    html = html_de(poster_transition(client, dossier, "deposer"))
+    html = html_brut(poster_transition(client, dossier, "deposer"))
 
     dossier.refresh_from_db()
     assert dossier.statut == Statut.DEPOSE
@@ -305,7 +272,7 @@ def test_deposit_after_the_deadline_is_refused_and_dossier_stays_a_draft(client)
     dossier = DossierFactory(complet=True, appel=appel)
     client.force_login(porteur_de(dossier.structure))
 
-    html = html_de(poster_transition(client, dossier, "deposer"))
+    html = html_brut(poster_transition(client, dossier, "deposer"))
 
     cloture = appel.date_cloture.strftime("%d/%m/%Y")
     assert (
@@ -322,7 +289,7 @@ def test_incomplete_dossier_cannot_be_deposited_and_lists_what_is_missing(client
     dossier = DossierFactory()
     client.force_login(porteur_de(dossier.structure))
 
-    html = html_de(poster_transition(client, dossier, "deposer"))
+    html = html_brut(poster_transition(client, dossier, "deposer"))
 
     assert "Le dossier est incomplet et ne peut pas être déposé." in html
     for manque in (
@@ -342,7 +309,7 @@ def test_porteur_withdraws_its_dossier_before_decision(client):
     poster_transition(client, dossier, "deposer")
     dossier.refresh_from_db()
 
-    html = html_de(poster_transition(client, dossier, "retirer"))
+    html = html_brut(poster_transition(client, dossier, "retirer"))
 
     dossier.refresh_from_db()
     assert dossier.statut == Statut.RETIRE
@@ -353,24 +320,22 @@ def test_porteur_withdraws_its_dossier_before_decision(client):
 
 
 def test_porteur_cannot_withdraw_after_the_decision(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.VALIDE)
+    dossier = DossierFactory(valide=True)
     client.force_login(porteur_de(dossier.structure))
 
-    html = html_de(poster_transition(client, dossier, "retirer"))
+    html = html_brut(poster_transition(client, dossier, "retirer"))
 
     assert escape("Impossible de « retirer le dossier » un dossier au statut « Validé ».") in html
     dossier.refresh_from_db()
     assert dossier.statut == Statut.VALIDE
 
 
-def test_pilote_declares_inadmissible_with_a_motif_the_porteur_reads(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.DEPOSE)
-    client.force_login(demo("pilote"))
+def test_pilote_declares_inadmissible_with_a_motif_the_porteur_reads(client, pilote):
+    dossier = DossierFactory(depose=True)
+    client.force_login(pilote)
     motif = "L'action ne concerne pas les habitants du quartier prioritaire."
 
-    html = html_de(poster_transition(client, dossier, "declarer_irrecevable", motif=motif))
+    html = html_brut(poster_transition(client, dossier, "declarer_irrecevable", motif=motif))
 
     assert "Irrecevable" in html
     dossier.refresh_from_db()
@@ -384,12 +349,11 @@ def test_pilote_declares_inadmissible_with_a_motif_the_porteur_reads(client):
     assert "Camille Martin" in html
 
 
-def test_decision_without_its_required_motif_is_refused(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.DEPOSE)
-    client.force_login(demo("pilote"))
+def test_decision_without_its_required_motif_is_refused(client, pilote):
+    dossier = DossierFactory(depose=True)
+    client.force_login(pilote)
 
-    html = html_de(poster_transition(client, dossier, "declarer_irrecevable", motif="  "))
+    html = html_brut(poster_transition(client, dossier, "declarer_irrecevable", motif="  "))
 
     assert escape("Indiquez le motif de la décision « Déclarer irrecevable ».") in html
     dossier.refresh_from_db()
@@ -397,11 +361,10 @@ def test_decision_without_its_required_motif_is_refused(client):
 
 
 def test_porteur_cannot_take_a_committee_decision(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.DEPOSE)
+    dossier = DossierFactory(depose=True)
     client.force_login(porteur_de(dossier.structure))
 
-    html = html_de(poster_transition(client, dossier, "declarer_recevable"))
+    html = html_brut(poster_transition(client, dossier, "declarer_recevable"))
 
     assert escape("Vous n'avez pas le droit de « déclarer recevable » ce dossier.") in html
     dossier.refresh_from_db()
@@ -412,7 +375,7 @@ def test_stale_version_on_a_transition_changes_nothing(client):
     dossier = DossierFactory(complet=True)
     client.force_login(porteur_de(dossier.structure))
 
-    html = html_de(poster_transition(client, dossier, "deposer", version=dossier.version + 1))
+    html = html_brut(poster_transition(client, dossier, "deposer", version=dossier.version + 1))
 
     assert "Ce dossier a changé pendant votre saisie" in html
     dossier.refresh_from_db()
@@ -423,7 +386,7 @@ def test_unknown_transition_or_missing_version_is_refused(client):
     dossier = DossierFactory(complet=True)
     client.force_login(porteur_de(dossier.structure))
 
-    html = html_de(poster_transition(client, dossier, "tout_valider"))
+    html = html_brut(poster_transition(client, dossier, "tout_valider"))
     assert escape("Action inconnue : « tout_valider ».") in html
     reponse = client.post(reverse("programmation:transition", args=[dossier.pk, "deposer"]))
     assert reponse.status_code == 302
@@ -438,19 +401,20 @@ def test_transition_is_post_only(client):
     assert client.get(url).status_code == 405
 
 
-def test_a_reader_without_the_right_gets_an_error_and_an_outsider_a_403(client):
-    dossier = DossierFactory(complet=True)
-    passer_au_statut(dossier, Statut.DEPOSE)
+def test_a_reader_without_the_right_gets_an_error_and_an_outsider_a_403(
+    client, porteur_d_une_autre_structure, membre
+):
+    dossier = DossierFactory(depose=True)
 
-    client.force_login(porteur_de(StructureFactory()))
+    client.force_login(porteur_d_une_autre_structure)
     reponse = client.post(
         reverse("programmation:transition", args=[dossier.pk, "retirer"]),
         {"version": dossier.version},
     )
     assert reponse.status_code == 403
 
-    client.force_login(demo("membre"))
-    html = html_de(poster_transition(client, dossier, "retirer"))
+    client.force_login(membre)
+    html = html_brut(poster_transition(client, dossier, "retirer"))
     assert escape("Vous n'avez pas le droit de « retirer le dossier » ce dossier.") in html
     dossier.refresh_from_db()
     assert dossier.statut == Statut.DEPOSE

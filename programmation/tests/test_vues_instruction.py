@@ -1,177 +1,57 @@
-"""Instruction board, co-financing summary, avis and granted amounts through the pages.
-
-The helpers at the top build dossiers in each state through the services; the other
-pilotage test modules import them.
-"""
+"""Instruction board, co-financing summary, avis and granted amounts through the pages."""
 
 from decimal import Decimal
-from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from comptes.models import Utilisateur
 from contrats.models import Organisation
 from contrats.selectors import droits
-from contrats.tests.factories import HabilitationFactory
-from historique.selectors import historique_de
-from programmation.models import Dossier, Enveloppe, Financement, LigneBudget, NatureCredit, Statut
+from programmation.models import Enveloppe, Financement, LigneBudget, NatureCredit, Statut
 from programmation.selectors.instruction import synthese_cofinancement
 from programmation.services.instruction import donner_avis
 from programmation.services.transitions import transitionner
 from programmation.templatetags.montants import format_euros
 from programmation.tests.factories import AppelFactory, DossierFactory, villiers
+from programmation.tests.outils import (
+    INDEFINI,
+    actions_de,
+    client_de,
+    dossier_depose,
+    dossier_en_instruction,
+    dossier_propose,
+    dossier_recevable,
+    dossier_valide,
+    financement,
+    porteur_du,
+    texte,
+    url_tableau,
+    verifier_refus,
+)
 
 pytestmark = pytest.mark.django_db
 
-INDEFINI = "VARIABLE_INDEFINIE"
 CONFLIT = "a modifié ce financement pendant votre saisie"
-
-
-# --- Helpers shared by the pilotage tests ----------------------------------------------------
-
-
-def utilisateur(nom: str) -> Utilisateur:
-    return Utilisateur.objects.get(username=nom)
-
-
-def client_de(utilisateur_ou_nom) -> Client:
-    client = Client()
-    if utilisateur_ou_nom is not None:
-        if isinstance(utilisateur_ou_nom, str):
-            utilisateur_ou_nom = utilisateur(utilisateur_ou_nom)
-        client.force_login(utilisateur_ou_nom)
-    return client
-
-
-def autre_financeur() -> Utilisateur:
-    """An agent of a financeur that no test dossier asks money from."""
-    return HabilitationFactory(financeur=True, contrat=villiers()).utilisateur
-
-
-def second_agent_caf() -> Utilisateur:
-    return HabilitationFactory(
-        financeur=True, contrat=villiers(), organisation=Organisation.objects.get(code="caf")
-    ).utilisateur
-
-
-def porteur_du(dossier: Dossier) -> Utilisateur:
-    return HabilitationFactory(
-        porteur=True, contrat=villiers(), organisation=dossier.structure.organisation
-    ).utilisateur
-
-
-def refus_attendus(dossier: Dossier | None = None) -> dict:
-    """Who must be refused a pilotage page: name → user (None is the anonymous visitor)."""
-    return {
-        "porteur": utilisateur("porteur"),
-        "membre": utilisateur("membre"),
-        "financeur": utilisateur("financeur"),
-        "autre_financeur": autre_financeur(),
-        "anonyme": None,
-    }
-
-
-def verifier_refus(reponse, nom: str) -> None:
-    if nom == "anonyme":
-        assert reponse.status_code == 302
-        assert reverse("comptes:connexion") in reponse["Location"]
-    else:
-        assert reponse.status_code == 403
-
-
-def dossier_depose(appel=None, **kwargs) -> Dossier:
-    dossier = DossierFactory(complet=True, **({"appel": appel} if appel else {}), **kwargs)
-    return transitionner(dossier=dossier, transition="deposer", acteur=porteur_du(dossier))
-
-
-def dossier_recevable(appel=None, **kwargs) -> Dossier:
-    dossier = dossier_depose(appel, **kwargs)
-    return transitionner(
-        dossier=dossier, transition="declarer_recevable", acteur=utilisateur("pilote")
-    )
-
-
-def dossier_en_instruction(appel=None, **kwargs) -> Dossier:
-    dossier = dossier_recevable(appel, **kwargs)
-    return transitionner(
-        dossier=dossier, transition="mettre_en_instruction", acteur=utilisateur("pilote")
-    )
-
-
-def financement(dossier: Dossier, code: str) -> Financement:
-    return Financement.objects.get(dossier=dossier, financeur__code=code)
-
-
-def dossier_propose(
-    appel=None,
-    caf: str = "3500",
-    etat: str = "5000",
-    avis_caf: str = "favorable",
-    avis_etat: str = "favorable",
-) -> Dossier:
-    dossier = dossier_en_instruction(appel)
-    donner_avis(
-        financement=financement(dossier, "caf"),
-        acteur=utilisateur("financeur"),
-        avis=avis_caf,
-        montant_propose=Decimal(caf),
-        commentaire="Avis de la CAF" if avis_caf == "defavorable" else "",
-        version=1,
-    )
-    donner_avis(
-        financement=financement(dossier, "etat"),
-        acteur=utilisateur("etat"),
-        avis=avis_etat,
-        montant_propose=Decimal(etat),
-        commentaire="Avis de l'État" if avis_etat == "defavorable" else "",
-        version=1,
-    )
-    return transitionner(dossier=dossier, transition="proposer", acteur=utilisateur("pilote"))
-
-
-def dossier_valide(appel=None, **kwargs) -> Dossier:
-    dossier = dossier_propose(appel, **kwargs)
-    return transitionner(dossier=dossier, transition="valider", acteur=utilisateur("pilote"))
-
-
-def dossier_conventionne(appel=None, **kwargs) -> Dossier:
-    dossier = dossier_valide(appel, **kwargs)
-    return transitionner(dossier=dossier, transition="conventionner", acteur=utilisateur("pilote"))
-
-
-def texte(reponse) -> str:
-    """The page's HTML with entities decoded, to compare with messages containing quotes."""
-    return unescape(reponse.content.decode())
-
-
-def actions_de(objet) -> list[str]:
-    return [e.action for e in historique_de(objet)]
-
-
-def url_tableau(appel) -> str:
-    return reverse("programmation:dossiers_appel", args=[appel.contrat.slug, appel.annee])
 
 
 # --- Instruction board -----------------------------------------------------------------------
 
 
-def test_board_lists_non_draft_dossiers_with_amounts_for_the_pilote():
+def test_board_lists_non_draft_dossiers_with_amounts_for_the_pilote(financeur, pilote):
     appel = AppelFactory()
     depose = dossier_depose(appel)
     en_instruction = dossier_en_instruction(appel)
     brouillon = DossierFactory(appel=appel, complet=True)
     donner_avis(
         financement=financement(en_instruction, "caf"),
-        acteur=utilisateur("financeur"),
+        acteur=financeur,
         avis="favorable",
         montant_propose=Decimal("3500"),
         commentaire="",
         version=1,
     )
 
-    reponse = client_de("pilote").get(url_tableau(appel))
+    reponse = client_de(pilote).get(url_tableau(appel))
 
     assert reponse.status_code == 200
     html = texte(reponse)
@@ -188,29 +68,29 @@ def test_board_lists_non_draft_dossiers_with_amounts_for_the_pilote():
     )
 
 
-def test_board_filters_by_statut():
+def test_board_filters_by_statut(etat):
     appel = AppelFactory()
     depose = dossier_depose(appel)
     recevable = dossier_recevable(appel)
 
-    reponse = client_de("etat").get(url_tableau(appel), {"statut": Statut.RECEVABLE})
+    reponse = client_de(etat).get(url_tableau(appel), {"statut": Statut.RECEVABLE})
 
     html = texte(reponse)
     assert recevable.numero in html
     assert depose.numero not in html
 
 
-def test_board_ignores_an_unknown_statut_filter():
+def test_board_ignores_an_unknown_statut_filter(pilote):
     appel = AppelFactory()
     depose = dossier_depose(appel)
 
-    reponse = client_de("pilote").get(url_tableau(appel), {"statut": "inconnu"})
+    reponse = client_de(pilote).get(url_tableau(appel), {"statut": "inconnu"})
 
     assert reponse.status_code == 200
     assert depose.numero in texte(reponse)
 
 
-def test_financeur_sees_only_dossiers_asking_its_organisation():
+def test_financeur_sees_only_dossiers_asking_its_organisation(financeur):
     appel = AppelFactory()
     pour_la_caf = dossier_depose(appel)
     sans_la_caf = DossierFactory(appel=appel, complet=True)
@@ -221,29 +101,29 @@ def test_financeur_sees_only_dossiers_asking_its_organisation():
         dossier=sans_la_caf, transition="deposer", acteur=porteur_du(sans_la_caf)
     )
 
-    html = texte(client_de("financeur").get(url_tableau(appel)))
+    html = texte(client_de(financeur).get(url_tableau(appel)))
 
     assert pour_la_caf.numero in html
     assert sans_la_caf.numero not in html
     assert INDEFINI not in html
 
 
-def test_financeur_of_another_organisation_sees_no_dossier():
+def test_financeur_of_another_organisation_sees_no_dossier(autre_financeur):
     appel = AppelFactory()
     dossier = dossier_depose(appel)
 
-    reponse = client_de(autre_financeur()).get(url_tableau(appel))
+    reponse = client_de(autre_financeur).get(url_tableau(appel))
 
     assert reponse.status_code == 200
     assert dossier.numero not in texte(reponse)
 
 
-def test_membre_sees_non_draft_dossiers_without_pilotage_actions():
+def test_membre_sees_non_draft_dossiers_without_pilotage_actions(membre):
     appel = AppelFactory()
     dossier = dossier_depose(appel)
     brouillon = DossierFactory(appel=appel)
 
-    html = texte(client_de("membre").get(url_tableau(appel)))
+    html = texte(client_de(membre).get(url_tableau(appel)))
 
     assert dossier.numero in html
     assert brouillon.numero not in html
@@ -254,22 +134,21 @@ def test_membre_sees_non_draft_dossiers_without_pilotage_actions():
 
 
 @pytest.mark.parametrize("nom", ["porteur", "anonyme"])
-def test_board_is_refused_to_porteur_and_anonymous(nom):
+def test_board_is_refused_to_porteur_and_anonymous(nom, personne):
     appel = AppelFactory()
     dossier_depose(appel)
-    refus = {"porteur": utilisateur("porteur"), "anonyme": None}
 
-    verifier_refus(client_de(refus[nom]).get(url_tableau(appel)), nom)
+    verifier_refus(client_de(personne(nom)).get(url_tableau(appel)), nom)
 
 
-def test_board_of_an_unknown_call_is_not_found():
-    reponse = client_de("pilote").get(
+def test_board_of_an_unknown_call_is_not_found(pilote):
+    reponse = client_de(pilote).get(
         reverse("programmation:dossiers_appel", args=[villiers().slug, 1900])
     )
     assert reponse.status_code == 404
 
 
-def test_board_query_count_does_not_grow_with_dossiers(django_assert_max_num_queries):
+def test_board_query_count_does_not_grow_with_dossiers(django_assert_max_num_queries, pilote):
     appel = AppelFactory()
     Enveloppe.objects.create(
         appel=appel,
@@ -280,7 +159,7 @@ def test_board_query_count_does_not_grow_with_dossiers(django_assert_max_num_que
     for _ in range(2):
         dossier_depose(appel)
         dossier_en_instruction(appel)
-    client = client_de("pilote")
+    client = client_de(pilote)
     with django_assert_max_num_queries(11):
         assert client.get(url_tableau(appel)).status_code == 200
     for _ in range(3):
@@ -292,7 +171,7 @@ def test_board_query_count_does_not_grow_with_dossiers(django_assert_max_num_que
 # --- Co-financing summary --------------------------------------------------------------------
 
 
-def test_cofinancing_summary_computes_remaining_per_envelope_and_droit_commun_first():
+def test_cofinancing_summary_computes_remaining_per_envelope_and_droit_commun_first(pilote):
     appel = AppelFactory()
     caf = Organisation.objects.get(code="caf")
     etat = Organisation.objects.get(code="etat")
@@ -308,12 +187,10 @@ def test_cofinancing_summary_computes_remaining_per_envelope_and_droit_commun_fi
     valide = dossier_valide(appel, caf="3000", etat="5000")  # accordé = proposé
     dossier_propose(appel, caf="2000", etat="4000")  # proposé, pas encore accordé
     refuse = dossier_propose(appel, caf="1000", etat="1000")
-    transitionner(
-        dossier=refuse, transition="refuser", acteur=utilisateur("pilote"), motif="Hors priorités"
-    )
+    transitionner(dossier=refuse, transition="refuser", acteur=pilote, motif="Hors priorités")
     assert valide.statut == Statut.VALIDE
 
-    synthese = synthese_cofinancement(appel, droits(utilisateur("pilote"), appel.contrat))
+    synthese = synthese_cofinancement(appel, droits(pilote, appel.contrat))
 
     lignes = {(ligne.financeur, ligne.nature): ligne for ligne in synthese.lignes}
     ligne_caf = lignes[(caf.nom, NatureCredit.DROIT_COMMUN)]
@@ -329,13 +206,13 @@ def test_cofinancing_summary_computes_remaining_per_envelope_and_droit_commun_fi
     assert synthese.part_droit_commun == 36
     assert not synthese.droit_commun_d_abord
 
-    html = texte(client_de("pilote").get(url_tableau(appel)))
+    html = texte(client_de(pilote).get(url_tableau(appel)))
     assert "dépassement" in html
     assert "Les crédits spécifiques dépassent le droit commun" in html
     assert format_euros(Decimal("-1000")) in html
 
 
-def test_financeur_sees_only_its_own_envelopes_in_the_summary():
+def test_financeur_sees_only_its_own_envelopes_in_the_summary(financeur):
     appel = AppelFactory()
     Enveloppe.objects.create(
         appel=appel,
@@ -348,7 +225,7 @@ def test_financeur_sees_only_its_own_envelopes_in_the_summary():
         appel=appel, financeur=region, nature=NatureCredit.DROIT_COMMUN, montant=Decimal("777")
     )
 
-    html = texte(client_de("financeur").get(url_tableau(appel)))
+    html = texte(client_de(financeur).get(url_tableau(appel)))
 
     assert format_euros(Decimal("10000")) in html
     assert region.nom not in html
@@ -361,10 +238,10 @@ def url_avis(f: Financement) -> str:
     return reverse("programmation:financement_avis", args=[f.pk])
 
 
-def test_financeur_gives_its_avis_from_the_board():
+def test_financeur_gives_its_avis_from_the_board(financeur):
     dossier = dossier_en_instruction()
     ligne_caf = financement(dossier, "caf")
-    client = client_de("financeur")
+    client = client_de(financeur)
 
     tableau = texte(client.get(url_tableau(dossier.appel)))
     assert url_avis(ligne_caf) in tableau
@@ -385,16 +262,16 @@ def test_financeur_gives_its_avis_from_the_board():
     ligne_caf.refresh_from_db()
     assert ligne_caf.avis == Financement.Avis.FAVORABLE
     assert ligne_caf.montant_propose == Decimal("3500")
-    assert ligne_caf.avis_par == utilisateur("financeur")
+    assert ligne_caf.avis_par == financeur
     assert ligne_caf.version == 2
     assert "financement.avis" in actions_de(dossier)
 
 
-def test_etat_gives_the_avis_of_the_state_line():
+def test_etat_gives_the_avis_of_the_state_line(etat):
     dossier = dossier_en_instruction()
     ligne = financement(dossier, "etat")
 
-    reponse = client_de("etat").post(
+    reponse = client_de(etat).post(
         url_avis(ligne), {"avis": "defavorable", "commentaire": "Hors priorités", "version": 1}
     )
 
@@ -407,11 +284,10 @@ def test_etat_gives_the_avis_of_the_state_line():
 @pytest.mark.parametrize(
     "nom", ["porteur", "membre", "autre_financeur", "anonyme", "pilote", "etat"]
 )
-def test_avis_on_a_caf_line_is_refused_to_others(nom):
+def test_avis_on_a_caf_line_is_refused_to_others(nom, personne):
     dossier = dossier_en_instruction()
     ligne = financement(dossier, "caf")
-    refus = refus_attendus() | {"pilote": utilisateur("pilote"), "etat": utilisateur("etat")}
-    client = client_de(refus[nom])
+    client = client_de(personne(nom))
 
     verifier_refus(client.get(url_avis(ligne)), nom)
     verifier_refus(
@@ -424,9 +300,9 @@ def test_avis_on_a_caf_line_is_refused_to_others(nom):
     assert ligne.version == 1
 
 
-def test_caf_agent_cannot_give_the_state_avis():
+def test_caf_agent_cannot_give_the_state_avis(financeur):
     dossier = dossier_en_instruction()
-    reponse = client_de("financeur").get(url_avis(financement(dossier, "etat")))
+    reponse = client_de(financeur).get(url_avis(financement(dossier, "etat")))
     assert reponse.status_code == 403
 
 
@@ -441,12 +317,12 @@ def test_caf_agent_cannot_give_the_state_avis():
         ({"avis": "en_attente", "montant_propose": "100"}, "Sélectionnez un choix valide"),
     ],
 )
-def test_bad_avis_shows_a_french_message_and_changes_nothing(donnees, message):
+def test_bad_avis_shows_a_french_message_and_changes_nothing(donnees, message, financeur):
     dossier = dossier_en_instruction()
     ligne = financement(dossier, "caf")
     evenements = len(actions_de(dossier))
 
-    reponse = client_de("financeur").post(url_avis(ligne), {**donnees, "version": 1})
+    reponse = client_de(financeur).post(url_avis(ligne), {**donnees, "version": 1})
 
     assert reponse.status_code == 200
     html = texte(reponse)
@@ -459,11 +335,11 @@ def test_bad_avis_shows_a_french_message_and_changes_nothing(donnees, message):
     assert len(actions_de(dossier)) == evenements
 
 
-def test_avis_outside_instruction_is_refused_with_a_message():
+def test_avis_outside_instruction_is_refused_with_a_message(financeur):
     dossier = dossier_propose()
     ligne = financement(dossier, "caf")
 
-    reponse = client_de("financeur").post(
+    reponse = client_de(financeur).post(
         url_avis(ligne), {"avis": "favorable", "montant_propose": "100", "version": ligne.version}
     )
 
@@ -472,10 +348,12 @@ def test_avis_outside_instruction_is_refused_with_a_message():
     assert ligne.montant_propose == Decimal("3500")
 
 
-def test_concurrent_avis_second_agent_is_told_and_nothing_is_overwritten():
+def test_concurrent_avis_second_agent_is_told_and_nothing_is_overwritten(
+    financeur, second_agent_caf
+):
     dossier = dossier_en_instruction()
     ligne = financement(dossier, "caf")
-    premier, second = client_de("financeur"), client_de(second_agent_caf())
+    premier, second = client_de(financeur), client_de(second_agent_caf)
     assert 'value="1"' in texte(premier.get(url_avis(ligne)))
     assert 'value="1"' in texte(second.get(url_avis(ligne)))
 
@@ -499,7 +377,7 @@ def test_concurrent_avis_second_agent_is_told_and_nothing_is_overwritten():
     assert reponse.status_code == 200
     html = texte(reponse)
     assert CONFLIT in html
-    assert str(utilisateur("financeur")) in html
+    assert str(financeur) in html
     ligne.refresh_from_db()
     assert ligne.avis == Financement.Avis.FAVORABLE
     assert ligne.montant_propose == Decimal("3000")
@@ -515,10 +393,10 @@ def url_accord(f: Financement) -> str:
     return reverse("programmation:financement_accord", args=[f.pk])
 
 
-def test_financeur_grants_less_than_proposed_after_validation():
+def test_financeur_grants_less_than_proposed_after_validation(financeur):
     dossier = dossier_valide()
     ligne = financement(dossier, "caf")
-    client = client_de("financeur")
+    client = client_de(financeur)
 
     assert url_accord(ligne) in texte(client.get(url_tableau(dossier.appel)))
     page = client.get(url_accord(ligne))
@@ -542,14 +420,12 @@ def test_financeur_grants_less_than_proposed_after_validation():
         ("", "Ce champ est obligatoire."),
     ],
 )
-def test_bad_granted_amount_changes_nothing(montant, message):
+def test_bad_granted_amount_changes_nothing(montant, message, financeur):
     dossier = dossier_valide()
     ligne = financement(dossier, "caf")
     version = ligne.version
 
-    reponse = client_de("financeur").post(
-        url_accord(ligne), {"montant": montant, "version": version}
-    )
+    reponse = client_de(financeur).post(url_accord(ligne), {"montant": montant, "version": version})
 
     assert message in texte(reponse)
     ligne.refresh_from_db()
@@ -557,29 +433,29 @@ def test_bad_granted_amount_changes_nothing(montant, message):
     assert ligne.version == version
 
 
-def test_granted_amount_before_validation_is_refused():
+def test_granted_amount_before_validation_is_refused(financeur):
     dossier = dossier_en_instruction()
     ligne = financement(dossier, "caf")
 
-    reponse = client_de("financeur").post(url_accord(ligne), {"montant": "100", "version": 1})
+    reponse = client_de(financeur).post(url_accord(ligne), {"montant": "100", "version": 1})
 
     assert "Le montant accordé se fixe après validation" in texte(reponse)
     ligne.refresh_from_db()
     assert ligne.montant_accorde is None
 
 
-def test_concurrent_granted_amount_is_refused():
+def test_concurrent_granted_amount_is_refused(financeur, second_agent_caf):
     dossier = dossier_valide()
     ligne = financement(dossier, "caf")
     version = ligne.version
     assert (
-        client_de("financeur")
+        client_de(financeur)
         .post(url_accord(ligne), {"montant": "3000", "version": version})
         .status_code
         == 302
     )
 
-    reponse = client_de(second_agent_caf()).post(
+    reponse = client_de(second_agent_caf).post(
         url_accord(ligne), {"montant": "1000", "version": version}
     )
 
@@ -589,10 +465,10 @@ def test_concurrent_granted_amount_is_refused():
 
 
 @pytest.mark.parametrize("nom", ["porteur", "membre", "autre_financeur", "anonyme"])
-def test_granted_amount_is_refused_to_others(nom):
+def test_granted_amount_is_refused_to_others(nom, personne):
     dossier = dossier_valide()
     ligne = financement(dossier, "caf")
-    client = client_de(refus_attendus()[nom])
+    client = client_de(personne(nom))
 
     verifier_refus(client.get(url_accord(ligne)), nom)
     verifier_refus(client.post(url_accord(ligne), {"montant": "1", "version": ligne.version}), nom)

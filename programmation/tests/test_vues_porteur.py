@@ -8,47 +8,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from comptes.models import Role, Utilisateur
+from comptes.models import Role
 from contrats.models import Habilitation, Organisation
-from contrats.tests.factories import UtilisateurFactory
 from historique.models import Evenement
 from historique.selectors import historique_de
 from programmation.models import Dossier, LigneBudget, Statut, Structure
-from programmation.tests.factories import (
-    AppelFactory,
-    DossierFactory,
-    StructureFactory,
-    villiers,
-)
+from programmation.tests.factories import AppelFactory, DossierFactory, StructureFactory
+from programmation.tests.outils import html_brut, porteur_de
 
 pytestmark = pytest.mark.django_db
 
 SLUG = "villiers-sur-marne-2015-2020"
 
 
-def porteur_de(structure: Structure) -> Utilisateur:
-    utilisateur = UtilisateurFactory()
-    Habilitation.objects.create(
-        utilisateur=utilisateur,
-        contrat=villiers(),
-        role=Role.PORTEUR,
-        organisation=structure.organisation,
-    )
-    return utilisateur
-
-
 def page(client, url: str) -> str:
     reponse = client.get(url)
     assert reponse.status_code == 200
-    html = reponse.content.decode()
-    assert "VARIABLE_INDEFINIE" not in html
-    return html
-
-
-def html_de(reponse) -> str:
-    html = reponse.content.decode()
-    assert "VARIABLE_INDEFINIE" not in html
-    return html
+    return html_brut(reponse)
 
 
 def donnees_structure(**autres) -> dict:
@@ -86,9 +62,8 @@ def test_anonymous_visitor_is_sent_to_login_from_every_porteur_page(client):
         assert reponse.url.startswith(reverse("comptes:connexion"))
 
 
-def test_a_newcomer_registers_a_structure_and_becomes_its_porteur(client):
-    utilisateur = UtilisateurFactory()
-    client.force_login(utilisateur)
+def test_a_newcomer_registers_a_structure_and_becomes_its_porteur(client, sans_role):
+    client.force_login(sans_role)
     url = reverse("programmation:structure", args=[SLUG])
     assert "Enregistrer ma structure" in page(client, url)
 
@@ -99,7 +74,7 @@ def test_a_newcomer_registers_a_structure_and_becomes_its_porteur(client):
     structure = Structure.objects.get(siret="73282932000074", rna="W941234567")
     assert structure.organisation.nom == "Les Amis du Bois-l'Abbé"
     assert Habilitation.objects.filter(
-        utilisateur=utilisateur, role=Role.PORTEUR, organisation=structure.organisation
+        utilisateur=sans_role, role=Role.PORTEUR, organisation=structure.organisation
     ).exists()
     assert [e.action for e in historique_de(structure)] == ["structure.creation"]
     html = page(client, reponse.url)
@@ -107,8 +82,7 @@ def test_a_newcomer_registers_a_structure_and_becomes_its_porteur(client):
     assert escape("Les Amis du Bois-l'Abbé") in html
 
 
-def test_demo_porteur_registers_the_structure_of_its_organisation(client):
-    porteur = Utilisateur.objects.get(username="porteur")
+def test_demo_porteur_registers_the_structure_of_its_organisation(client, porteur):
     client.force_login(porteur)
     url = reverse("programmation:structure", args=[SLUG])
     assert escape("Association Les Clefs de l'avenir (démo)") in page(client, url)
@@ -157,8 +131,10 @@ def test_porteur_updates_its_structure_but_not_its_name(client):
         ({"salaries": "-1"}, "Saisissez un nombre positif ou nul."),
     ],
 )
-def test_invalid_structure_shows_french_message_and_creates_nothing(client, champs, message):
-    client.force_login(UtilisateurFactory())
+def test_invalid_structure_shows_french_message_and_creates_nothing(
+    client, champs, message, sans_role
+):
+    client.force_login(sans_role)
     avant = Structure.objects.count(), Organisation.objects.count()
 
     reponse = client.post(
@@ -166,7 +142,7 @@ def test_invalid_structure_shows_french_message_and_creates_nothing(client, cham
     )
 
     assert reponse.status_code == 200
-    html = html_de(reponse)
+    html = html_brut(reponse)
     assert escape(message) in html
     assert "rien n'a été enregistré" in html
     assert (Structure.objects.count(), Organisation.objects.count()) == avant
@@ -174,6 +150,7 @@ def test_invalid_structure_shows_french_message_and_creates_nothing(client, cham
 
 def test_invalid_siret_on_update_changes_nothing(client):
     structure = StructureFactory()
+    siret = structure.siret
     client.force_login(porteur_de(structure))
 
     reponse = client.post(
@@ -181,9 +158,9 @@ def test_invalid_siret_on_update_changes_nothing(client):
         donnees_structure(siret="12345678901234", adresse="ailleurs"),
     )
 
-    assert escape("Ce SIRET n'est pas valide") in html_de(reponse)
+    assert escape("Ce SIRET n'est pas valide") in html_brut(reponse)
     structure.refresh_from_db()
-    assert structure.siret == "73282932000074"
+    assert structure.siret == siret
     assert structure.adresse == "1 rue des Hautes-Noues"
 
 
@@ -217,9 +194,9 @@ def test_mes_dossiers_lists_own_dossiers_and_open_calls_only(client):
     assert f"<td>{mien.appel.annee}</td>" in html
 
 
-def test_mes_dossiers_invites_a_user_without_structure_to_register_it(client):
+def test_mes_dossiers_invites_a_user_without_structure_to_register_it(client, sans_role):
     AppelFactory()
-    client.force_login(UtilisateurFactory())
+    client.force_login(sans_role)
 
     html = page(client, reverse("programmation:mes_dossiers", args=[SLUG]))
 
@@ -247,32 +224,33 @@ def test_porteur_creates_a_draft_for_an_open_call(client):
     assert "créé en brouillon" in page(client, reponse.url)
 
 
-def test_creating_a_dossier_needs_a_structure_an_intitule_and_a_published_call(client):
+def test_creating_a_dossier_needs_a_structure_an_intitule_and_a_published_call(
+    client, sans_role, porteur_d_une_autre_structure
+):
     appel = AppelFactory()
     brouillon_appel = AppelFactory(publie=False)
-    sans_structure = UtilisateurFactory()
-    client.force_login(sans_structure)
+    client.force_login(sans_role)
     url = reverse("programmation:nouveau_dossier", args=[SLUG, appel.annee])
 
     reponse = client.post(url, {"intitule": "Action"}, follow=True)
-    assert "Enregistrez d&#x27;abord votre structure" in html_de(reponse)
+    assert "Enregistrez d&#x27;abord votre structure" in html_brut(reponse)
 
-    client.force_login(porteur_de(StructureFactory()))
+    client.force_login(porteur_d_une_autre_structure)
     reponse = client.post(url, {"intitule": "  "}, follow=True)
-    assert escape("Donnez un intitulé à l'action pour créer le dossier.") in html_de(reponse)
+    assert escape("Donnez un intitulé à l'action pour créer le dossier.") in html_brut(reponse)
 
     reponse = client.post(
         reverse("programmation:nouveau_dossier", args=[SLUG, brouillon_appel.annee]),
         {"intitule": "Action"},
         follow=True,
     )
-    assert escape("Cet appel à projets n'est pas publié.") in html_de(reponse)
+    assert escape("Cet appel à projets n'est pas publié.") in html_brut(reponse)
     assert not Dossier.objects.filter(appel__in=[appel, brouillon_appel]).exists()
 
 
-def test_nouveau_dossier_is_post_only(client):
+def test_nouveau_dossier_is_post_only(client, porteur_d_une_autre_structure):
     appel = AppelFactory()
-    client.force_login(porteur_de(StructureFactory()))
+    client.force_login(porteur_d_une_autre_structure)
     reponse = client.get(reverse("programmation:nouveau_dossier", args=[SLUG, appel.annee]))
     assert reponse.status_code == 405
 
@@ -339,7 +317,7 @@ def test_stale_version_on_action_form_shows_conflict_and_changes_nothing(client)
     )
 
     assert reponse.status_code == 200
-    assert "modifié par quelqu&#x27;un d&#x27;autre pendant votre saisie" in html_de(reponse)
+    assert "modifié par quelqu&#x27;un d&#x27;autre pendant votre saisie" in html_brut(reponse)
     dossier.refresh_from_db()
     assert dossier.intitule == "Intitulé d'origine"
     assert dossier.version == 3
@@ -356,7 +334,7 @@ def test_action_form_without_version_changes_nothing(client):
 
     reponse = client.post(reverse("programmation:dossier_action", args=[dossier.pk]), donnees)
 
-    assert "La version du dossier manque : rechargez la page et recommencez." in html_de(reponse)
+    assert "La version du dossier manque : rechargez la page et recommencez." in html_brut(reponse)
     dossier.refresh_from_db()
     assert dossier.intitule == "Intitulé d'origine"
 
@@ -385,7 +363,7 @@ def test_invalid_action_shows_french_message_and_changes_nothing(client, champs,
     )
 
     assert reponse.status_code == 200
-    assert escape(message) in html_de(reponse)
+    assert escape(message) in html_brut(reponse)
     dossier.refresh_from_db()
     assert dossier.intitule == "Intitulé d'origine"
     assert dossier.version == 1
@@ -433,7 +411,7 @@ def test_negative_or_non_numeric_public_is_refused(client, valeur):
     )
 
     assert reponse.status_code == 200
-    assert valeur[1] in html_de(reponse)
+    assert valeur[1] in html_brut(reponse)
     assert not dossier.beneficiaires.exists()
 
 
@@ -530,7 +508,7 @@ def test_live_totals_are_computed_without_saving(client):
         headers={"HX-Request": "true"},
     )
 
-    html = html_de(reponse)
+    html = html_brut(reponse)
     assert "<html" not in html
     assert "Budget déséquilibré : écart de 7\u202f234,50\u00a0€" in html
     assert not dossier.lignes_budget.exists()
@@ -579,7 +557,7 @@ def test_invalid_budget_line_is_refused_and_nothing_changes(client, ligne, messa
     )
 
     assert reponse.status_code == 200
-    assert escape(message) in html_de(reponse)
+    assert escape(message) in html_brut(reponse)
     assert dossier.lignes_budget.count() == 5
     assert not LigneBudget.objects.filter(dossier=dossier, libelle="Achats").exists()
 
@@ -594,7 +572,7 @@ def test_stale_version_on_budget_changes_nothing(client):
         donnees_budget(dossier, lignes_equilibrees(), version=1),
     )
 
-    assert "pendant votre saisie" in html_de(reponse)
+    assert "pendant votre saisie" in html_brut(reponse)
     assert dossier.lignes_budget.count() == 5
 
 
@@ -602,20 +580,19 @@ def test_stale_version_on_budget_changes_nothing(client):
 
 
 def test_submitted_dossier_cannot_be_edited_and_nothing_changes(client):
-    dossier = DossierFactory(complet=True, intitule="Intitulé déposé")
-    Dossier.objects.filter(pk=dossier.pk).update(statut=Statut.DEPOSE)
+    dossier = DossierFactory(depose=True, intitule="Intitulé déposé")
     client.force_login(porteur_de(dossier.structure))
 
     for nom in ("dossier_action", "dossier_public", "dossier_budget", "dossier_pieces"):
         reponse = client.get(reverse(f"programmation:{nom}", args=[dossier.pk]), follow=True)
-        assert "il ne peut plus être modifié" in html_de(reponse)
+        assert "il ne peut plus être modifié" in html_brut(reponse)
 
     reponse = client.post(
         reverse("programmation:dossier_action", args=[dossier.pk]),
         donnees_action(dossier, intitule="Changé après dépôt"),
         follow=True,
     )
-    assert escape("Ce dossier est « Déposé » : il ne peut plus être modifié.") in html_de(reponse)
+    assert escape("Ce dossier est « Déposé » : il ne peut plus être modifié.") in html_brut(reponse)
     reponse = client.post(
         reverse("programmation:dossier_budget", args=[dossier.pk]),
         donnees_budget(dossier, lignes_equilibrees()),
@@ -626,13 +603,12 @@ def test_submitted_dossier_cannot_be_edited_and_nothing_changes(client):
     assert dossier.lignes_budget.count() == 5
 
 
-@pytest.mark.parametrize("compte", ["autre_porteur", "pilote", "etat", "financeur", "membre"])
-def test_only_the_dossier_porteur_opens_the_section_forms(client, compte):
+@pytest.mark.parametrize(
+    "compte", ["porteur_d_une_autre_structure", "pilote", "etat", "financeur", "membre"]
+)
+def test_only_the_dossier_porteur_opens_the_section_forms(client, compte, personne):
     dossier = DossierFactory(complet=True, intitule="Intitulé protégé")
-    if compte == "autre_porteur":
-        client.force_login(porteur_de(StructureFactory()))
-    else:
-        client.force_login(Utilisateur.objects.get(username=compte))
+    client.force_login(personne(compte))
 
     for nom in ("dossier_action", "dossier_public", "dossier_budget", "dossier_pieces"):
         url = reverse(f"programmation:{nom}", args=[dossier.pk])
@@ -646,6 +622,6 @@ def test_only_the_dossier_porteur_opens_the_section_forms(client, compte):
     assert dossier.intitule == "Intitulé protégé"
 
 
-def test_missing_dossier_is_a_404(client):
-    client.force_login(porteur_de(StructureFactory()))
+def test_missing_dossier_is_a_404(client, porteur_d_une_autre_structure):
+    client.force_login(porteur_d_une_autre_structure)
     assert client.get(reverse("programmation:dossier_action", args=[999999])).status_code == 404
