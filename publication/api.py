@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from contrats import selectors
 from contrats.models import Contrat
+from publication.api_programmation import router as programmation
 from publication.recherche import PAR_PAGE, paginer, rechercher
 from territoires.selectors import diagnostic, quartier_par_slug
 
@@ -26,6 +27,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
+api.add_router("/", programmation)
 
 
 @api.exception_handler(Http404)
