@@ -15,6 +15,7 @@ import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
@@ -85,12 +86,6 @@ def en_meme_temps(*envois: Callable[[], Reponse]) -> list[Reponse]:
     with ThreadPoolExecutor(max_workers=len(envois)) as executeur:
         futurs = [executeur.submit(lancer, envoi) for envoi in envois]
         return [futur.result(timeout=2 * DELAI_REQUETE) for futur in futurs]
-
-
-def jeton_csrf(navigateur: Navigateur, page: str) -> str:
-    reponse = navigateur.get(page)
-    assert reponse.statut == 200, f"GET {page} : {reponse.statut}"
-    return reponse.formulaire(avec_champ="csrfmiddlewaretoken").valeurs()["csrfmiddlewaretoken"][0]
 
 
 # --- Served as in production ------------------------------------------------------------------
@@ -198,28 +193,39 @@ def test_l_administration_et_la_documentation_de_l_api_ont_leurs_fichiers(serveu
 # --- Concurrent writes --------------------------------------------------------------------
 
 
-def _brouillon_du_porteur(porteur: Navigateur, installation: Installation) -> int:
-    """A new draft of the demo porteur in the latest published call, created by its page."""
+def _brouillon_du_porteur(serveur: str, porteur: Navigateur, installation: Installation) -> int:
+    """A new draft of the demo porteur, made through the pages as people would.
+
+    Every demo call is closed: the pilote first extends the latest one by a month.
+    """
     [(annee,)] = installation.base.lire(
         "SELECT MAX(a.annee) FROM programmation_appelaprojets a "
         "JOIN contrats_contrat c ON c.id = a.contrat_id WHERE c.slug = %s AND a.publie",
         SLUG,
     )
-    jeton = jeton_csrf(porteur, f"/contrats/{SLUG}/mes-dossiers/")
-    reponse = porteur.post(
-        f"/contrats/{SLUG}/appels/{annee}/nouveau-dossier/",
-        {"csrfmiddlewaretoken": [jeton], "intitule": ["Atelier d'écriture (deux sessions)"]},
+    cloture = date.today() + timedelta(days=30)
+    prolongation = connecte(serveur, "pilote").envoyer(
+        f"/contrats/{SLUG}/appels/{annee}/modifier/",
+        avec_champ="date_cloture",
+        date_cloture=cloture.isoformat(),
     )
-    assert reponse.statut == 302, reponse.texte_lisible[:500]
-    trouve = re.fullmatch(r"/dossiers/(\d+)/", reponse.location)
-    assert trouve, reponse.location
+    assert prolongation.statut == 302, prolongation.texte_lisible[:500]
+
+    creation = porteur.envoyer(
+        f"/contrats/{SLUG}/mes-dossiers/",
+        avec_champ="intitule",
+        intitule="Atelier d'écriture (deux sessions)",
+    )
+    assert creation.statut == 302, creation.texte_lisible[:500]
+    trouve = re.fullmatch(r"/dossiers/(\d+)/", creation.location)
+    assert trouve, creation.location
     return int(trouve.group(1))
 
 
 def test_deux_enregistrements_simultanes_du_meme_dossier(serveur, installation) -> None:
     """Both sessions saw the same version: one is saved, the other told, nothing mixed."""
     sessions = [connecte(serveur, "porteur"), connecte(serveur, "porteur")]
-    pk = _brouillon_du_porteur(sessions[0], installation)
+    pk = _brouillon_du_porteur(serveur, sessions[0], installation)
     page = f"/dossiers/{pk}/action/"
 
     for tour in range(TOURS_DE_CONCURRENCE):
