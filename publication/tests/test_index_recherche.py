@@ -16,12 +16,11 @@ from django.urls import reverse
 from comptes.models import Utilisateur
 from contrats import models as m
 from contrats.services import charger_contrat
-from contrats.tests.test_admin_pilotes import _donnees_du_formulaire
-from contrats.tests.test_chargement import reecrire
-from contrats.tests.test_pages import PageHTML, html_de
+from contrats.tests.outils import donnees_du_formulaire, reecrire
 from publication.models import DocumentRecherche
 from publication.recherche import paginer, rechercher
 from publication.tests.copie_villiers import copie_de_villiers
+from tests.outils import PageHTML, html_de
 
 SLUG = "villiers-sur-marne-2015-2020"
 DOSSIER_VILLIERS = Path(__file__).resolve().parents[2] / "data" / "contrats" / SLUG
@@ -238,7 +237,7 @@ def test_a_second_contract_loaded_is_indexed_and_its_deletion_unindexes_it(villi
 def test_an_edit_made_in_the_admin_reaches_the_index(client, objectif_4_4_2):
     client.force_login(Utilisateur.objects.get(username="pilote"))
     adresse = reverse("admin:contrats_objectifoperationnel_change", args=[objectif_4_4_2.pk])
-    donnees = _donnees_du_formulaire(client.get(adresse))
+    donnees = donnees_du_formulaire(client.get(adresse))
     donnees["intitule"] = f"Accompagner les victimes ({MOT_NOUVEAU})"
 
     reponse = client.post(adresse, {**donnees, "_save": "Enregistrer"})

@@ -15,10 +15,10 @@ from django.urls import reverse
 from contrats.models import Contrat
 from contrats.selectors import contrats_publies
 from contrats.services import charger_contrat
-from contrats.tests.test_pages import PageHTML, html_de
 from publication.recherche import PAR_PAGE
 from publication.recherche import rechercher as rechercher_dans_la_base
 from publication.tests.copie_villiers import copie_de_villiers, slug_de_la_copie
+from tests.outils import PageHTML, html_de
 
 SLUG = "villiers-sur-marne-2015-2020"
 RECHERCHE = reverse("publication:recherche")
