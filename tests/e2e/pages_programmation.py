@@ -444,7 +444,10 @@ class PagePieces(PageProgrammation):
         formulaire.get_by_role("button", name="Ajouter la pièce", exact=True).click()
 
     def piece(self, nom: str) -> Locator:
-        return self.page.get_by_role("main").get_by_role("link", name=nom, exact=True)
+        # A DSFR download link: the file's name, then its format and size.
+        return self.page.get_by_role("main").get_by_role(
+            "link", name=re.compile(rf"^{re.escape(nom)} PDF")
+        )
 
     def retour_au_dossier(self) -> "PageDossier":
         self.page.get_by_role("link", name="Retour au dossier", exact=True).click()
@@ -547,7 +550,7 @@ class PageConventionPaiements(PageProgrammation):
 
     @property
     def lien_pdf(self) -> Locator:
-        return self.page.get_by_role("link", name="Convention (PDF)", exact=True)
+        return self.page.get_by_role("link", name=re.compile(r"^Télécharger la convention .+ PDF$"))
 
     def total(self, libelle: str) -> Locator:
         """A tile of the totals ("Montant de la convention", "Total payé", "Reste à payer")."""
