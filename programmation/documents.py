@@ -1,15 +1,21 @@
-"""PDF documents of the programmation: the funding convention, laid out in French."""
+"""PDF documents of the programmation, laid out in French: the funding convention and the
+receipt of a deposit (récépissé de dépôt)."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import dsfr
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from contrats.models import ObjectifOperationnel, Signataire
 from contrats.selectors import cle_numero
-from programmation.models import Convention, NatureCredit, Structure
+from programmation.models import Convention, NatureCredit, Structure, VersionDossier
+from programmation.selectors.pieces import LignePiece, pieces_de_la_version
 
 DOSSIER_POLICES = Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist" / "fonts"
 GRAISSES = (
@@ -109,12 +115,83 @@ def convention_html(convention: Convention) -> str:
 
 
 def convention_pdf(convention: Convention) -> bytes:
+    return en_pdf(convention_html(convention))
+
+
+def en_pdf(html: str) -> bytes:
+    """An HTML page printed to PDF, in Marianne."""
     # Imported here: WeasyPrint loads Pango at import, which only PDF requests need.
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
+    # WeasyPrint ignores @font-face unless one FontConfiguration serves both calls.
     polices = FontConfiguration()
     css = CSS(string=css_polices(), font_config=polices)
-    return HTML(string=convention_html(convention)).write_pdf(
-        stylesheets=[css], font_config=polices
+    return HTML(string=html).write_pdf(stylesheets=[css], font_config=polices)
+
+
+# ---------------------------------------------------------------- receipt of a deposit
+
+# How the receipt's fingerprint is computed, printed on it so that anyone can check it.
+FORMULE_EMPREINTE = (
+    'sha256(json.dumps(contenu, sort_keys=True, ensure_ascii=False, separators=(",", ":"))'
+    '.encode("utf-8"))'
+)
+
+
+def json_canonique(contenu: Any) -> bytes:
+    """The frozen version's JSON in one canonical form: sorted keys, no spaces, UTF-8."""
+    return json.dumps(contenu, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
     )
+
+
+def empreinte_version(version: VersionDossier) -> str:
+    return hashlib.sha256(json_canonique(version.contenu)).hexdigest()
+
+
+@dataclass(frozen=True)
+class ContenuRecepisse:
+    version: VersionDossier
+    numero: str
+    depose_le: str
+    intitule: str
+    appel: str
+    contrat: str
+    structure: Structure
+    structure_nom: str
+    deposant: str
+    pieces: list[LignePiece]
+    empreinte: str
+    formule: str
+
+
+def contenu_recepisse(version: VersionDossier) -> ContenuRecepisse:
+    """What the receipt prints, from the frozen version: what was submitted, and when."""
+    dossier = version.dossier
+    structure = dossier.structure
+    return ContenuRecepisse(
+        version=version,
+        numero=dossier.numero,
+        depose_le=timezone.localtime(version.creee_le).strftime("%d/%m/%Y à %H:%M"),
+        intitule=version.contenu.get("intitule", dossier.intitule),
+        appel=dossier.appel.titre,
+        contrat=dossier.appel.contrat.titre,
+        structure=structure,
+        structure_nom=structure.organisation.nom,
+        deposant=str(version.acteur),
+        pieces=pieces_de_la_version(dossier, version),
+        empreinte=empreinte_version(version),
+        formule=FORMULE_EMPREINTE,
+    )
+
+
+def recepisse_html(version: VersionDossier) -> str:
+    return render_to_string(
+        "programmation/recepisse.html",
+        {"r": contenu_recepisse(version), "dossier": version.dossier},
+    )
+
+
+def recepisse_pdf(version: VersionDossier) -> bytes:
+    return en_pdf(recepisse_html(version))

@@ -9,12 +9,12 @@ Every function takes the person (`qui`) either as a user or, when the caller alr
 them for this contract, as their `Droits`, which saves a query per check on long pages.
 """
 
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from comptes.models import Role, Utilisateur
 from contrats.models import Contrat, Organisation
 from contrats.selectors import Droits, droits
+from historique.horloge import aujourdhui
 from programmation.models import (
     AppelAProjets,
     Convention,
@@ -24,6 +24,9 @@ from programmation.models import (
     LigneBudget,
     Statut,
 )
+from programmation.models.pieces import DocumentStructure
+from programmation.models.structures import Structure
+from programmation.selectors.pieces import documents_du_dossier
 
 Qui = Utilisateur | Droits
 
@@ -234,3 +237,27 @@ def conventions_lisibles(d: Droits, dossier: Dossier) -> QuerySet[Convention]:
 
 def peut_payer(d: Droits, convention: Convention) -> bool:
     return peut_instruire(d, convention.financement)
+
+
+# ---------------------------------------------------------------- porte-documents and receipts
+
+
+def peut_gerer_porte_documents(qui: Qui, contrat: Contrat, structure: Structure | None) -> bool:
+    """A structure's porteurs keep its porte-documents: add, replace, retire, download."""
+    return structure is not None and peut_agir_pour_structure(
+        droits_de(qui, contrat), structure.organisation_id
+    )
+
+
+def peut_lire_document_du_dossier(qui: Qui, dossier: Dossier, document: DocumentStructure) -> bool:
+    """A porte-documents piece, through a dossier that uses it: the dossier's readers."""
+    return (
+        document.structure_id == dossier.structure_id
+        and peut_lire_dossier(qui, dossier)
+        and document.pk in documents_du_dossier(dossier, aujourdhui())
+    )
+
+
+def peut_lire_recepisse(qui: Qui, dossier: Dossier) -> bool:
+    """The receipt of a deposit: whoever may read the dossier."""
+    return peut_lire_dossier(qui, dossier)

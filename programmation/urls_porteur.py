@@ -6,6 +6,26 @@ from programmation.views import porteur
 
 urlpatterns: list = [
     path("contrats/<slug:slug>/ma-structure/", porteur.structure, name="structure"),
+    path(
+        "contrats/<slug:slug>/ma-structure/porte-documents/",
+        porteur.porte_documents,
+        name="porte_documents",
+    ),
+    path(
+        "contrats/<slug:slug>/ma-structure/porte-documents/<int:pk>/",
+        porteur.document,
+        name="document",
+    ),
+    path(
+        "contrats/<slug:slug>/ma-structure/porte-documents/<int:pk>/remplacer/",
+        porteur.document_remplacer,
+        name="document_remplacer",
+    ),
+    path(
+        "contrats/<slug:slug>/ma-structure/porte-documents/<int:pk>/retirer/",
+        porteur.document_retirer,
+        name="document_retirer",
+    ),
     path("contrats/<slug:slug>/mes-dossiers/", porteur.mes_dossiers, name="mes_dossiers"),
     path(
         "contrats/<slug:slug>/appels/<int:annee>/nouveau-dossier/",
@@ -18,6 +38,13 @@ urlpatterns: list = [
     path("dossiers/<int:pk>/public/", porteur.dossier_public, name="dossier_public"),
     path("dossiers/<int:pk>/budget/", porteur.dossier_budget, name="dossier_budget"),
     path("dossiers/<int:pk>/pieces/", porteur.dossier_pieces, name="dossier_pieces"),
+    path(
+        "dossiers/<int:pk>/porte-documents/<int:document>/",
+        porteur.document_du_dossier,
+        name="document_du_dossier",
+    ),
+    path("dossiers/<int:pk>/depot/", porteur.dossier_depot, name="dossier_depot"),
+    path("dossiers/<int:pk>/recepisse/<int:numero>/", porteur.recepisse, name="recepisse"),
     path("pieces/<int:pk>/", porteur.piece, name="piece"),
     path("pieces/<int:pk>/supprimer/", porteur.piece_supprimer, name="piece_supprimer"),
 ]

@@ -10,6 +10,7 @@ from contrats.models import Contrat, Organisation
 from historique.horloge import aujourdhui
 from programmation.etats import Transition
 from programmation.models import AppelAProjets, Dossier, Financement, NatureCredit, Paiement, Statut
+from programmation.models.pieces import NaturePiece
 from programmation.services.appels import DonneesAppel
 from programmation.services.comites import DecisionDemandee
 
@@ -55,6 +56,14 @@ class AppelForm(DsfrBaseForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    pieces_requises = forms.MultipleChoiceField(
+        label="Pièces exigées de chaque dossier",
+        choices=NaturePiece.choix_exigibles(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Un dossier sans l'une d'elles ne peut pas être déposé. Le porteur les "
+        "joint à son dossier ou les garde dans le porte-documents de sa structure.",
+    )
 
     def __init__(self, *args, contrat: Contrat, appel: AppelAProjets | None = None, **kwargs):
         if appel is not None and "initial" not in kwargs:
@@ -65,6 +74,7 @@ class AppelForm(DsfrBaseForm):
                 "date_cloture": appel.date_cloture,
                 "priorites": appel.priorites,
                 "criteres": list(appel.criteres.all()),
+                "pieces_requises": list(appel.pieces_requises),
             }
         super().__init__(*args, **kwargs)
         self.fields["criteres"].queryset = contrat.axes.all()
@@ -89,6 +99,7 @@ class AppelForm(DsfrBaseForm):
             date_cloture=d["date_cloture"],
             priorites=d["priorites"].strip(),
             criteres=list(d["criteres"]),
+            pieces_requises=tuple(d["pieces_requises"]),
         )
 
 

@@ -374,6 +374,51 @@ class PieceForm(DsfrBaseForm):
         self.fields["fichier"].help_text = self["fichier"].help_text = aide
 
 
+def _champ_validite(libelle: str) -> forms.DateField:
+    return forms.DateField(
+        label=libelle,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Saisissez une date valide."},
+    )
+
+
+class DocumentForm(PieceForm):
+    """A piece of the structure's porte-documents: its nature, its PDF, when it is valid."""
+
+    valide_du = _champ_validite("Valable à partir du")
+    valide_au = _champ_validite("Valable jusqu'au")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        aide = "Facultatif : sans date, la pièce vaut pour tous les dépôts."
+        self.fields["valide_au"].help_text = self["valide_au"].help_text = aide
+
+    def clean(self) -> dict[str, Any]:
+        donnees = super().clean()
+        du, au = donnees.get("valide_du"), donnees.get("valide_au")
+        if du and au and au < du:
+            self.add_error("valide_au", "La fin de validité ne peut pas précéder son début.")
+        return donnees
+
+
+class RemplacementDocumentForm(DocumentForm):
+    """A new file for a piece of the porte-documents: its nature stays."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["nature"]
+
+
+class ConfirmationDepotForm(VersionForm):
+    confirmation = forms.BooleanField(
+        label="Je confirme le dépôt de mon dossier. Après le dépôt, il ne pourra plus être "
+        "modifié.",
+        error_messages={"required": "Cochez la case pour confirmer le dépôt du dossier."},
+    )
+
+
 class TransitionForm(VersionForm):
     """A button of the state machine; the services check the motif when one is required."""
 

@@ -10,6 +10,7 @@ from programmation.models.dossiers import (
 )
 from programmation.models.financements import Convention, Financement, Paiement
 from programmation.models.journal import CodeTransition, TransitionDossier
+from programmation.models.pieces import DocumentStructure, NaturePiece
 from programmation.models.structures import Structure
 
 __all__ = [
@@ -18,11 +19,13 @@ __all__ = [
     "CodeTransition",
     "CompteBudget",
     "Convention",
+    "DocumentStructure",
     "Dossier",
     "Enveloppe",
     "Financement",
     "LigneBudget",
     "NatureCredit",
+    "NaturePiece",
     "Paiement",
     "PieceJointe",
     "Statut",

@@ -1,6 +1,7 @@
 from django.db import models
 
 from contrats.models import AxeTransversal, Contrat, Organisation
+from programmation.models.pieces import NaturePiece
 
 
 class NatureCredit(models.TextChoices):
@@ -33,6 +34,8 @@ class AppelAProjets(models.Model):
     )
     publie = models.BooleanField("publié", default=False)
     est_demo = models.BooleanField("donnée de démonstration", default=False)
+    # Codes of NaturePiece every dossier must carry, in NaturePiece's order.
+    pieces_requises = models.JSONField("pièces exigées de chaque dossier", default=list, blank=True)
 
     class Meta:
         verbose_name = "appel à projets"
@@ -48,6 +51,10 @@ class AppelAProjets(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+    @property
+    def natures_requises(self) -> list[NaturePiece]:
+        return [NaturePiece(code) for code in self.pieces_requises]
 
 
 class Enveloppe(models.Model):

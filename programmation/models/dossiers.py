@@ -7,6 +7,7 @@ from django.db import models
 from contrats.models import AxeTransversal, ObjectifOperationnel, Organisation, Pilier
 from historique.horloge import maintenant
 from programmation.models.appels import AppelAProjets, NatureCredit
+from programmation.models.pieces import NaturePiece
 from programmation.models.structures import Structure
 
 
@@ -174,12 +175,8 @@ def chemin_piece(instance: "PieceJointe", nom_original: str) -> str:
 
 
 class PieceJointe(models.Model):
-    class Nature(models.TextChoices):
-        STATUTS = "statuts", "Statuts de la structure"
-        RIB = "rib", "Relevé d'identité bancaire"
-        BUDGET = "budget", "Budget prévisionnel de la structure"
-        RAPPORT = "rapport", "Dernier rapport d'activité"
-        AUTRE = "autre", "Autre pièce"
+    # The same natures as the porte-documents' pieces (models.pieces).
+    Nature = NaturePiece
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pieces")
     nature = models.CharField("nature", max_length=20, choices=Nature.choices)

@@ -13,6 +13,7 @@ from programmation.actions import ActionProgrammation
 from programmation.models import AppelAProjets, Enveloppe
 from programmation.permissions import peut_piloter
 from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant
+from programmation.services.pieces import libelles_pieces, normaliser_pieces_requises
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class DonneesAppel:
     date_cloture: date
     priorites: str
     criteres: list[AxeTransversal]
+    # Codes of the natures of pieces every dossier must carry (models.NaturePiece).
+    pieces_requises: tuple[str, ...] = ()
 
 
 def _exiger_pilotage(acteur: Utilisateur, contrat: Contrat) -> None:
@@ -40,6 +43,7 @@ def creer_appel(
 ) -> AppelAProjets:
     _exiger_pilotage(acteur, contrat)
     _verifier(donnees)
+    pieces_requises = normaliser_pieces_requises(donnees.pieces_requises)
     try:
         with transaction.atomic():
             appel = AppelAProjets.objects.create(
@@ -49,6 +53,7 @@ def creer_appel(
                 date_ouverture=donnees.date_ouverture,
                 date_cloture=donnees.date_cloture,
                 priorites=donnees.priorites,
+                pieces_requises=pieces_requises,
                 est_demo=est_demo,
             )
             appel.criteres.set(donnees.criteres)
@@ -56,7 +61,10 @@ def creer_appel(
                 acteur=acteur,
                 objet=appel,
                 action=ActionProgrammation.APPEL_CREATION,
-                changements={"année": donnees.annee},
+                changements={
+                    "année": donnees.annee,
+                    "pièces requises": libelles_pieces(pieces_requises),
+                },
             )
     except IntegrityError:
         raise DonneesInvalides(
@@ -70,22 +78,26 @@ def modifier_appel(
 ) -> AppelAProjets:
     _exiger_pilotage(acteur, appel.contrat)
     _verifier(donnees)
+    pieces_requises = normaliser_pieces_requises(donnees.pieces_requises)
     with transaction.atomic():
         avant = {
             "titre": appel.titre,
             "ouverture": str(appel.date_ouverture),
             "clôture": str(appel.date_cloture),
+            "pièces requises": libelles_pieces(appel.pieces_requises),
         }
         appel.titre = donnees.titre
         appel.date_ouverture = donnees.date_ouverture
         appel.date_cloture = donnees.date_cloture
         appel.priorites = donnees.priorites
+        appel.pieces_requises = pieces_requises
         appel.save()
         appel.criteres.set(donnees.criteres)
         apres = {
             "titre": appel.titre,
             "ouverture": str(appel.date_ouverture),
             "clôture": str(appel.date_cloture),
+            "pièces requises": libelles_pieces(appel.pieces_requises),
         }
         enregistrer_evenement(
             acteur=acteur,

@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.db.models import F, Max
 from comptes.models import Utilisateur
 from contrats.models import AxeTransversal, ObjectifOperationnel
 from contrats.selectors import droits
+from historique.horloge import aujourdhui
 from historique.services import differences, enregistrer_evenement
 from programmation import permissions
 from programmation.actions import ActionProgrammation
@@ -28,11 +30,13 @@ from programmation.models import (
     Statut,
     Structure,
 )
+from programmation.selectors.pieces import pieces_du_depot
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
     DroitInsuffisant,
 )
+from programmation.services.pieces import pieces_manquantes
 
 CHAMPS_ACTION = (
     "intitule",
@@ -292,8 +296,8 @@ def supprimer_piece(*, piece: PieceJointe, acteur: Utilisateur) -> None:
         piece.delete()
 
 
-def erreurs_de_completude(dossier: Dossier) -> list[str]:
-    """What a dossier lacks before it can be submitted, as French sentences."""
+def erreurs_de_completude(dossier: Dossier, *, jour: date | None = None) -> list[str]:
+    """What a dossier lacks before it can be submitted on `jour` (today), as French sentences."""
     erreurs = []
     if not dossier.description.strip():
         erreurs.append("Décrivez l'action.")
@@ -315,6 +319,7 @@ def erreurs_de_completude(dossier: Dossier) -> list[str]:
         )
     if not dossier.lignes_budget.filter(compte=CompteBudget.C74).exists():
         erreurs.append("Le budget ne sollicite aucune subvention (compte 74).")
+    erreurs += pieces_manquantes(dossier, jour=jour or aujourdhui())
     return erreurs
 
 
@@ -343,8 +348,6 @@ def instantane(dossier: Dossier) -> dict[str, Any]:
             }
             for ligne in dossier.lignes_budget.select_related("financeur")
         ],
-        "pieces": [
-            {"nature": p.nature, "nom": p.nom_original, "empreinte": p.empreinte}
-            for p in dossier.pieces.all()
-        ],
+        # Its own pieces and the porte-documents' ones it uses (selectors.pieces).
+        "pieces": [piece.instantane() for piece in pieces_du_depot(dossier, aujourdhui())],
     }

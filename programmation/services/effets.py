@@ -35,7 +35,8 @@ def verifier_depot(dossier: Dossier, acteur: Utilisateur) -> None:
             f"Les dépôts sont clos depuis le {appel.date_cloture:%d/%m/%Y} : "
             "le dossier ne peut plus être déposé."
         )
-    erreurs = erreurs_de_completude(dossier)
+    # Required pieces included (services.pieces.pieces_manquantes), valid on the day of deposit.
+    erreurs = erreurs_de_completude(dossier, jour=jour)
     if erreurs:
         raise DonneesInvalides("Le dossier est incomplet et ne peut pas être déposé.", erreurs)
 

@@ -28,6 +28,7 @@ from gouvernance.services import creer_seance
 from programmation import urls as urls_programmation
 from programmation.models import Dossier, Statut
 from programmation.services.dossiers import ajouter_piece
+from programmation.services.pieces import ajouter_document
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import AppelFactory, DossierFactory, villiers
 from programmation.tests.outils import (
@@ -68,6 +69,7 @@ POST_SEULEMENT = frozenset(
         "nouveau_dossier",
         "transition",
         "piece_supprimer",
+        "document_retirer",
         "appel_publier",
         "mettre_en_instruction_lot",
     }
@@ -141,6 +143,36 @@ MATRICE = {
     "piece_supprimer": {
         "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
         "autre_financeur": REFUS, "porteur": TRAITE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "dossier_depot": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    # --- The structure's porte-documents: its porteurs (another porteur sees its own);
+    # through a dossier that used a piece, the dossier's readers; the receipt likewise ---
+    "porte_documents": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": PAGE, "membre": REFUS,
+    },
+    "document": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "document_remplacer": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "document_retirer": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": TRAITE, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "document_du_dossier": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": PAGE,
+    },
+    "recepisse": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": PAGE,
     },
     # --- Running the call: the pilote and the État ---
     "appel_nouveau": {
@@ -271,6 +303,40 @@ def _piece_du_brouillon():
     return _url("piece_supprimer", piece.pk), dossier
 
 
+def _document_du_porteur(nom: str):
+    """A piece of the porte-documents of the draft's structure."""
+
+    def cible():
+        dossier = DossierFactory(complet=True)
+        document = _rib_au_porte_documents(dossier)
+        return _url(nom, SLUG, document.pk), dossier
+
+    return cible
+
+
+def _rib_au_porte_documents(dossier):
+    return ajouter_document(
+        structure=dossier.structure,
+        contrat=villiers(),
+        nature="rib",
+        fichier=SimpleUploadedFile("rib.pdf", CONTENU_PDF),
+        acteur=porteur_demo_du(dossier),
+    )
+
+
+def _depot_avec_le_porte_documents(nom: str):
+    """A dossier of a call requiring a RIB, deposited with its structure's one."""
+
+    def cible():
+        dossier = DossierFactory(complet=True, appel=AppelFactory(pieces_requises=["rib"]))
+        document = _rib_au_porte_documents(dossier)
+        transitionner(dossier=dossier, transition="deposer", acteur=porteur_demo_du(dossier))
+        suite = document.pk if nom == "document_du_dossier" else 1
+        return _url(nom, dossier.pk, suite), dossier
+
+    return cible
+
+
 def _financement_caf(nom: str, etape):
     def cible():
         dossier = etape()
@@ -315,6 +381,13 @@ CIBLES = {
     "dossier_budget": _brouillon("dossier_budget"),
     "dossier_pieces": _brouillon("dossier_pieces"),
     "piece_supprimer": _piece_du_brouillon,
+    "dossier_depot": _brouillon("dossier_depot"),
+    "porte_documents": _du_contrat("porte_documents", DossierFactory),
+    "document": _document_du_porteur("document"),
+    "document_remplacer": _document_du_porteur("document_remplacer"),
+    "document_retirer": _document_du_porteur("document_retirer"),
+    "document_du_dossier": _depot_avec_le_porte_documents("document_du_dossier"),
+    "recepisse": _depot_avec_le_porte_documents("recepisse"),
     "appel_nouveau": _du_contrat("appel_nouveau"),
     "appel_modifier": _page_de_l_appel("appel_modifier"),
     "appel_enveloppes": _page_de_l_appel("appel_enveloppes"),

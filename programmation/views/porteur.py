@@ -1,27 +1,52 @@
-"""Pages of the porteur (structure, dossiers, sections) and the dossier page shared by all."""
+"""Pages of the porteur (structure, porte-documents, dossiers, sections, deposit) and the
+dossier page shared by all."""
+
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from contrats.models import Contrat
 from contrats.selectors import contrat_par_slug, droits
-from programmation.etats import transition_par_code
+from historique.horloge import aujourdhui
+from programmation.documents import recepisse_pdf
+from programmation.etats import TRANSITIONS, Transition, transition_par_code
 from programmation.forms.porteur import (
+    ConfirmationDepotForm,
+    DocumentForm,
     NouveauDossierForm,
     PieceForm,
     PublicForm,
+    RemplacementDocumentForm,
     SectionActionForm,
     StructureForm,
     TransitionForm,
     VersionForm,
     formset_budget,
 )
-from programmation.models import Dossier, Statut
-from programmation.permissions import est_porteur_du_dossier, peut_lire_dossier
+from programmation.models import (
+    CodeTransition,
+    DocumentStructure,
+    Dossier,
+    Statut,
+    Structure,
+    VersionDossier,
+)
+from programmation.permissions import (
+    est_porteur_du_dossier,
+    peut_gerer_porte_documents,
+    peut_lire_document_du_dossier,
+    peut_lire_dossier,
+    peut_lire_recepisse,
+)
 from programmation.selectors import dossiers as selecteurs
+from programmation.selectors import pieces as selecteurs_pieces
+from programmation.selectors.depot import recapitulatif_depot
 from programmation.services.dossiers import (
     ajouter_piece,
     creer_dossier,
@@ -31,6 +56,8 @@ from programmation.services.dossiers import (
     supprimer_piece,
 )
 from programmation.services.erreurs import ErreurProgrammation
+from programmation.services.notifications import adresse_du_site
+from programmation.services.pieces import ajouter_document, remplacer_document, retirer_document
 from programmation.services.structures import creer_structure, modifier_structure
 from programmation.services.transitions import transitionner
 
@@ -154,12 +181,18 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
                 initial={"version": courant.version}, auto_id=f"id_{t.code}_%s", transition=t
             ),
         )
-        for t in fiche.transitions
+        for t in _depot_par_sa_confirmation(fiche.transitions)
     ]
     return render(
         request,
         "programmation/dossier.html",
-        {"contrat": contrat, "fiche": fiche, "dossier": courant, "transitions": transitions},
+        {
+            "contrat": contrat,
+            "fiche": fiche,
+            "dossier": courant,
+            "transitions": transitions,
+            "pieces": selecteurs_pieces.pieces_de_la_fiche(courant, aujourdhui()),
+        },
     )
 
 
@@ -331,6 +364,7 @@ def dossier_pieces(request: HttpRequest, pk: int) -> HttpResponse:
     form = PieceForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        initial={"nature": request.GET.get("nature", "")},
     )
     erreur = None
     if request.method == "POST" and form.is_valid():
@@ -353,6 +387,7 @@ def dossier_pieces(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         erreur=erreur,
         pieces=courant.pieces.select_related("deposee_par"),
+        requises=selecteurs_pieces.liste_de_controle(courant, aujourdhui()),
     )
 
 
@@ -387,3 +422,212 @@ def piece_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("programmation:dossier", pk=courant.pk)
     messages.success(request, f"La pièce « {piece_jointe.nom_original} » est supprimée.")
     return redirect("programmation:dossier_pieces", pk=courant.pk)
+
+
+# ---------------------------------------------------------------- the deposit and its receipt
+
+
+def _depot_par_sa_confirmation(transitions: list[Transition]) -> list[Transition]:
+    """The deposit is irreversible: its button leads to its confirmation page."""
+    return [
+        replace(t, formulaire="programmation:dossier_depot")
+        if t.code == CodeTransition.DEPOSER
+        else t
+        for t in transitions
+    ]
+
+
+@login_required
+def dossier_depot(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the porteur is about to submit, and the box it ticks to submit it."""
+    courant = selecteurs.dossier_complet(pk)
+    if not est_porteur_du_dossier(droits(request.user, courant.appel.contrat), courant):
+        raise PermissionDenied
+    if courant.statut not in TRANSITIONS[CodeTransition.DEPOSER].depuis:
+        messages.error(
+            request, f"Ce dossier est « {courant.get_statut_display()} » : il n'est plus à déposer."
+        )
+        return redirect("programmation:dossier", pk=courant.pk)
+    form = ConfirmationDepotForm(
+        request.POST if request.method == "POST" else None,
+        initial={"version": courant.version},
+    )
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The receipt's link in the e-mail is absolute: this page gives the site's address.
+            with adresse_du_site(request.build_absolute_uri("/")):
+                resultat = transitionner(
+                    dossier=courant,
+                    transition=CodeTransition.DEPOSER,
+                    acteur=request.user,
+                    version=form.cleaned_data["version"],
+                )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request,
+                f"{TRANSITIONS[CodeTransition.DEPOSER].libelle} : c'est fait. Le dossier "
+                f"{resultat.numero} est désormais « {resultat.get_statut_display()} ». Son "
+                "récépissé de dépôt vous est envoyé par courriel ; il se télécharge aussi depuis "
+                "cette page.",
+            )
+            return redirect("programmation:dossier", pk=resultat.pk)
+    return _page_section(
+        request,
+        "depot.html",
+        courant,
+        form=form,
+        erreur=erreur,
+        recapitulatif=recapitulatif_depot(courant, aujourdhui()),
+    )
+
+
+@login_required
+def recepisse(request: HttpRequest, pk: int, numero: int) -> HttpResponse:
+    courant = selecteurs.dossier_par_pk(pk)
+    if not peut_lire_recepisse(request.user, courant):
+        raise PermissionDenied
+    version = get_object_or_404(
+        VersionDossier.objects.select_related("acteur"), dossier=courant, numero=numero
+    )
+    version.dossier = courant
+    reponse = HttpResponse(recepisse_pdf(version), content_type="application/pdf")
+    nom = f"recepisse-depot-{courant.numero}-v{version.numero}.pdf"
+    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
+    return reponse
+
+
+# ---------------------------------------------------------------- the structure's porte-documents
+
+
+def _fichier_pdf(champ: FieldFile, nom: str) -> FileResponse:
+    try:
+        fichier = champ.open("rb")
+    except FileNotFoundError:
+        raise Http404("Le fichier de cette pièce est introuvable.") from None
+    return FileResponse(fichier, as_attachment=True, filename=nom, content_type="application/pdf")
+
+
+def _structure_geree(request: HttpRequest, contrat: Contrat) -> Structure:
+    structure = selecteurs.structure_du_porteur(droits(request.user, contrat))
+    if not peut_gerer_porte_documents(request.user, contrat, structure):
+        raise PermissionDenied
+    return structure
+
+
+def _document_gere(request: HttpRequest, slug: str, pk: int) -> tuple[Contrat, DocumentStructure]:
+    contrat = contrat_par_slug(slug)
+    document = selecteurs_pieces.document_par_pk(pk)
+    if not peut_gerer_porte_documents(request.user, contrat, document.structure):
+        raise PermissionDenied
+    return contrat, document
+
+
+@login_required
+def porte_documents(request: HttpRequest, slug: str) -> HttpResponse:
+    contrat = contrat_par_slug(slug)
+    structure = _structure_geree(request, contrat)
+    form = DocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"nature": request.GET.get("nature", "")},
+    )
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = ajouter_document(
+                structure=structure,
+                contrat=contrat,
+                nature=form.cleaned_data["nature"],
+                fichier=form.cleaned_data["fichier"],
+                valide_du=form.cleaned_data["valide_du"],
+                valide_au=form.cleaned_data["valide_au"],
+                acteur=request.user,
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request, f"La pièce « {document.nom_original} » est ajoutée au porte-documents."
+            )
+            return redirect("programmation:porte_documents", slug=contrat.slug)
+    return render(
+        request,
+        "programmation/porteur/porte_documents.html",
+        {
+            "contrat": contrat,
+            "structure": structure,
+            "form": form,
+            "erreur": erreur,
+            "documents": selecteurs_pieces.porte_documents(structure, aujourdhui()),
+        },
+    )
+
+
+@login_required
+def document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    _, piece_gardee = _document_gere(request, slug, pk)
+    return _fichier_pdf(piece_gardee.fichier, piece_gardee.nom_original)
+
+
+@login_required
+def document_remplacer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    contrat, ancien = _document_gere(request, slug, pk)
+    form = RemplacementDocumentForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"valide_du": ancien.valide_du, "valide_au": ancien.valide_au},
+    )
+    erreur = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            nouveau = remplacer_document(
+                document=ancien,
+                contrat=contrat,
+                fichier=form.cleaned_data["fichier"],
+                valide_du=form.cleaned_data["valide_du"],
+                valide_au=form.cleaned_data["valide_au"],
+                acteur=request.user,
+            )
+        except ErreurProgrammation as e:
+            erreur = e
+        else:
+            messages.success(
+                request,
+                f"« {ancien.nom_original} » est remplacée par « {nouveau.nom_original} ».",
+            )
+            return redirect("programmation:porte_documents", slug=contrat.slug)
+    return render(
+        request,
+        "programmation/porteur/document_remplacer.html",
+        {"contrat": contrat, "document": ancien, "form": form, "erreur": erreur},
+    )
+
+
+@login_required
+@require_POST
+def document_retirer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    contrat, piece_gardee = _document_gere(request, slug, pk)
+    try:
+        gardee = retirer_document(document=piece_gardee, contrat=contrat, acteur=request.user)
+    except ErreurProgrammation as e:
+        messages.error(request, _texte(e))
+    else:
+        suite = " Les dossiers déposés avec elle la gardent." if gardee else ""
+        messages.success(
+            request,
+            f"La pièce « {piece_gardee.nom_original} » est retirée du porte-documents.{suite}",
+        )
+    return redirect("programmation:porte_documents", slug=contrat.slug)
+
+
+@login_required
+def document_du_dossier(request: HttpRequest, pk: int, document: int) -> FileResponse:
+    """A porte-documents piece, for the readers of a dossier that uses it."""
+    courant = selecteurs.dossier_par_pk(pk)
+    piece_gardee = selecteurs_pieces.document_par_pk(document)
+    if not peut_lire_document_du_dossier(request.user, courant, piece_gardee):
+        raise PermissionDenied
+    return _fichier_pdf(piece_gardee.fichier, piece_gardee.nom_original)

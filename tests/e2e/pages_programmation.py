@@ -499,6 +499,11 @@ class PageDossier(PageProgrammation):
             champ(formulaire, "Motif").fill(motif)
         bouton.click()
 
+    def deposer(self) -> "PageConfirmationDepot":
+        """The deposit is irreversible: "Déposer le dossier" leads to its confirmation page."""
+        self.actions_possibles.get_by_role("link", name="Déposer le dossier", exact=True).click()
+        return PageConfirmationDepot(self.page, self.base_url)
+
     @property
     def motif_decision(self) -> Locator:
         titre = self.page.get_by_role("heading", name=re.compile(r"^Motif de la décision"))
@@ -574,3 +579,26 @@ class PageConventionPaiements(PageProgrammation):
     @property
     def solde_verse(self) -> Locator:
         return self.page.get_by_text("Le solde est versé", exact=False)
+
+
+class PageConfirmationDepot(PageProgrammation):
+    """What the porteur is about to submit, and the box it ticks to submit it."""
+
+    CONFIRMATION = (
+        "Je confirme le dépôt de mon dossier. Après le dépôt, il ne pourra plus être modifié."
+    )
+
+    @property
+    def resume(self) -> Locator:
+        return self.page.get_by_role("region", name="Résumé du dossier")
+
+    @property
+    def pieces(self) -> Locator:
+        return self.page.get_by_role("region", name="Pièces déposées avec le dossier")
+
+    def confirmer(self) -> PageDossier:
+        formulaire = self.page.get_by_role("main").locator("form")
+        formulaire.get_by_text(self.CONFIRMATION, exact=True).click()
+        expect(formulaire.get_by_label(self.CONFIRMATION, exact=True)).to_be_checked()
+        formulaire.get_by_role("button", name="Déposer le dossier", exact=True).click()
+        return PageDossier(self.page, self.base_url)

@@ -256,7 +256,7 @@ def rediger_et_deposer(mes_dossiers: PageMesDossiers, intitule: str, pdf: Path) 
     expect(dossier.piece(pdf.name)).to_be_visible()
 
     expect(dossier.avant_de_deposer).to_have_count(0)
-    dossier.transitionner("Déposer le dossier")
+    dossier = dossier.deposer().confirmer()
     expect(dossier.message).to_contain_text("est désormais « Déposé »")
     expect(dossier.statut).to_have_text("Déposé")
     rendu_complet(dossier.page)
