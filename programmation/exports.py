@@ -23,6 +23,7 @@ from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from programmation.selectors.instruction import LigneTableau, MontantsTableau
 from programmation.selectors.plan import LigneAction
 
 Valeur = str | int | Decimal | None
@@ -58,6 +59,43 @@ COLONNES_PLAN: tuple[Colonne, ...] = (
     ),
     Colonne("Total accordé (€)", lambda ligne: ligne.total_accorde, montant=True),
     Colonne("Donnée de démonstration", lambda ligne: _oui_non(ligne.est_demo)),
+)
+
+
+# The board's four figures, in the order of its columns (see MontantsTableau).
+MESURES_TABLEAU = (
+    ("demande", "Demandé"),
+    ("propose", "Proposé"),
+    ("accorde", "Accordé"),
+    ("paye", "Payé"),
+)
+
+
+def _colonnes_montants(
+    montants: Callable[[LigneTableau], MontantsTableau], entete: Callable[[str], str]
+) -> tuple[Colonne, ...]:
+    return tuple(
+        Colonne(
+            entete(libelle),
+            lambda ligne, mesure=mesure: getattr(montants(ligne), mesure),
+            montant=True,
+        )
+        for mesure, libelle in MESURES_TABLEAU
+    )
+
+
+COLONNES_TABLEAU: tuple[Colonne, ...] = (
+    Colonne("Numéro", lambda ligne: ligne.dossier.numero),
+    Colonne("Intitulé de l'action", lambda ligne: ligne.dossier.intitule),
+    Colonne("Structure porteuse", lambda ligne: ligne.dossier.structure.organisation.nom),
+    Colonne("Pilier", lambda ligne: ligne.pilier),
+    Colonne("Statut", lambda ligne: ligne.dossier.get_statut_display()),
+    *_colonnes_montants(lambda ligne: ligne.droit_commun, lambda m: f"{m} droit commun (€)"),
+    *_colonnes_montants(
+        lambda ligne: ligne.credits_specifiques, lambda m: f"{m} crédits spécifiques (€)"
+    ),
+    *_colonnes_montants(lambda ligne: ligne.total, lambda m: f"Total {m.lower()} (€)"),
+    Colonne("Donnée de démonstration", lambda ligne: _oui_non(ligne.dossier.est_demo)),
 )
 
 
@@ -198,4 +236,10 @@ def reponse_export(
 def exporter_plan(lignes: Sequence[LigneAction], *, format: str, nom: str, titre: str):
     return reponse_export(
         colonnes=COLONNES_PLAN, objets=lignes, format=format, nom=nom, titre=titre
+    )
+
+
+def exporter_tableau(lignes: Sequence[LigneTableau], *, format: str, nom: str, titre: str):
+    return reponse_export(
+        colonnes=COLONNES_TABLEAU, objets=lignes, format=format, nom=nom, titre=titre
     )

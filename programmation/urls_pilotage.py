@@ -12,6 +12,7 @@ urlpatterns = [
     path(APPEL + "enveloppes/", v.appel_enveloppes, name="appel_enveloppes"),
     path(APPEL + "publier/", v.appel_publier, name="appel_publier"),
     path(APPEL + "dossiers/", v.dossiers_appel, name="dossiers_appel"),
+    path(APPEL + "dossiers.<str:format>", v.dossiers_appel_export, name="dossiers_appel_export"),
     path(
         APPEL + "instruction/lancer/",
         v.mettre_en_instruction_lot,

@@ -11,6 +11,7 @@ from historique.horloge import aujourdhui
 from programmation.etats import Transition
 from programmation.models import AppelAProjets, Dossier, Financement, NatureCredit, Paiement, Statut
 from programmation.models.pieces import NaturePiece
+from programmation.selectors.instruction import CriteresTableau, OptionsTableau, choix_de_tri
 from programmation.services.appels import DonneesAppel
 from programmation.services.comites import DecisionDemandee
 
@@ -162,19 +163,44 @@ class EnveloppesForm(DsfrBaseForm):
         return resultat
 
 
-class FiltreStatutForm(DsfrBaseForm):
-    statut = forms.ChoiceField(label="Statut", required=False)
+class FiltreTableauForm(DsfrBaseForm):
+    """Filters, sort and page of the instruction board, read from its query string.
 
-    def __init__(self, *args, **kwargs):
+    A value that is not one of the choices is left out on its own, with its message
+    under the field: the other filters still apply.
+    """
+
+    structure = forms.CharField(
+        label="Structure", required=False, max_length=100, help_text="Tout ou partie du nom"
+    )
+    statut = forms.ChoiceField(label="Statut", required=False)
+    pilier = forms.TypedChoiceField(label="Pilier", required=False, coerce=int, empty_value=None)
+    financeur = forms.TypedChoiceField(
+        label="Financeur sollicité", required=False, coerce=int, empty_value=None
+    )
+    nature = forms.ChoiceField(label="Nature de crédits", required=False)
+    tri = forms.ChoiceField(required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, options: OptionsTableau, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["statut"].choices = [("", "Tous les statuts")] + [
             (valeur, libelle) for valeur, libelle in Statut.choices if valeur != Statut.BROUILLON
         ]
+        self.fields["pilier"].choices = [("", "Tous les piliers"), *options.piliers]
+        self.fields["financeur"].choices = [("", "Tous les financeurs"), *options.financeurs]
+        self.fields["nature"].choices = [("", "Toutes les natures"), *NatureCredit.choix_finances()]
+        self.fields["tri"].choices = [(tri, tri) for tri in choix_de_tri()]
 
-    def statut_choisi(self) -> str:
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data["statut"]
-        return ""
+    def criteres(self) -> CriteresTableau:
+        if not self.is_bound:
+            return CriteresTableau()
+        self.is_valid()
+        return CriteresTableau(
+            **{cle: valeur for cle, valeur in self.cleaned_data.items() if valeur not in (None, "")}
+        )
 
 
 class AvisForm(DsfrBaseForm):

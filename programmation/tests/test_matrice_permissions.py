@@ -209,6 +209,10 @@ MATRICE = {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": PAGE, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
     },
+    "dossiers_appel_export": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
+    },
     "seance": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
         "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
@@ -396,6 +400,9 @@ CIBLES = {
     "comite_recevabilite": _page_de_l_appel("comite_recevabilite", preparer=dossier_depose),
     "comite_pilotage": _page_de_l_appel("comite_pilotage", preparer=dossier_propose),
     "dossiers_appel": _page_de_l_appel("dossiers_appel", preparer=dossier_en_instruction),
+    "dossiers_appel_export": _page_de_l_appel(
+        "dossiers_appel_export", "csv", preparer=dossier_en_instruction
+    ),
     "seance": _seance,
     "financement_avis": _financement_caf("financement_avis", dossier_en_instruction),
     "financement_accord": _financement_caf("financement_accord", dossier_valide),

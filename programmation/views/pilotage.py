@@ -9,14 +9,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import push_url
 
 from contrats.models import Instance
 from contrats.selectors import Droits, contrat_par_slug, droits
-from programmation import documents, permissions
+from programmation import documents, exports, permissions
 from programmation.etats import decisions_du_comite
 from programmation.forms.pilotage import (
     AccordForm,
@@ -24,7 +26,7 @@ from programmation.forms.pilotage import (
     AvisForm,
     ComiteForm,
     EnveloppesForm,
-    FiltreStatutForm,
+    FiltreTableauForm,
     PaiementForm,
 )
 from programmation.models import AppelAProjets, Convention, Financement
@@ -152,25 +154,64 @@ def appel_publier(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
 # --- Instruction board ----------------------------------------------------------------------
 
 
-@login_required
-def dossiers_appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+def _tableau_lisible(request: HttpRequest, slug: str, annee: int) -> tuple[AppelAProjets, Droits]:
     appel = selecteurs.appel_du_contrat(slug, annee)
     d = droits(request.user, appel.contrat)
     if not permissions.voit_le_tableau(d, appel.contrat):
         raise PermissionDenied("Ce tableau est réservé aux partenaires de l'instruction.")
-    filtre = FiltreStatutForm(request.GET or None)
-    return render(
-        request,
-        TEMPLATES + "dossiers_appel.html",
-        {
-            "contrat": appel.contrat,
-            "appel": appel,
-            "filtre": filtre,
-            "lignes": selecteurs.tableau_instruction(appel, d, filtre.statut_choisi()),
-            "synthese": selecteurs.synthese_cofinancement(appel, d),
-            "compteurs": selecteurs.compteurs(appel, d),
-            "pilotage": permissions.pilote(d),
-        },
+    return appel, d
+
+
+def _filtre_du_tableau(request: HttpRequest, appel: AppelAProjets, d: Droits) -> FiltreTableauForm:
+    return FiltreTableauForm(request.GET or None, options=selecteurs.options_du_tableau(appel, d))
+
+
+@login_required
+def dossiers_appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
+    appel, d = _tableau_lisible(request, slug, annee)
+    filtre = _filtre_du_tableau(request, appel, d)
+    tableau = selecteurs.tableau_instruction(appel, d, filtre.criteres())
+    contexte = {
+        "contrat": appel.contrat,
+        "appel": appel,
+        "filtre": filtre,
+        "tableau": tableau,
+        "formats": list(exports.FORMATS),
+    }
+    # htmx replaces the table alone (and shows the board's own address, without empty
+    # filters); restoring a page from the browser's history needs all of it.
+    if request.htmx and not request.htmx.history_restore_request:
+        reponse = push_url(
+            render(request, TEMPLATES + "_tableau_htmx.html", contexte), tableau.adresse
+        )
+    else:
+        reponse = render(
+            request,
+            TEMPLATES + "dossiers_appel.html",
+            {
+                **contexte,
+                "synthese": selecteurs.synthese_cofinancement(appel, d),
+                "compteurs": selecteurs.compteurs(appel, d),
+                "pilotage": permissions.pilote(d),
+            },
+        )
+    patch_vary_headers(reponse, ("HX-Request",))
+    return reponse
+
+
+@require_safe
+@login_required
+def dossiers_appel_export(request: HttpRequest, slug: str, annee: int, format: str) -> HttpResponse:
+    """The board as a file: every dossier its filters and sort list, not only one page."""
+    if format not in exports.FORMATS:
+        raise Http404("Format d'export inconnu : csv, xlsx ou ods.")
+    appel, d = _tableau_lisible(request, slug, annee)
+    criteres = _filtre_du_tableau(request, appel, d).criteres()
+    return exports.exporter_tableau(
+        selecteurs.lignes_du_tableau(appel, d, criteres),
+        format=format,
+        nom=f"dossiers-{appel.contrat.slug}-{appel.annee}",
+        titre=f"Dossiers {appel.annee}",
     )
 
 
