@@ -155,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "comptes:connexion"
-LOGIN_REDIRECT_URL = "accueil"
+LOGIN_REDIRECT_URL = "programmation:mon_espace"
 LOGOUT_REDIRECT_URL = "accueil"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

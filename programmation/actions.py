@@ -26,3 +26,8 @@ class ActionProgrammation(models.TextChoices):
     FINANCEMENT_AVIS = "financement.avis", "Avis d'un financeur"
     FINANCEMENT_ACCORD = "financement.accord", "Montant accordé par un financeur"
     PAIEMENT = "convention.paiement", "Paiement enregistré"
+    COMPLEMENTS_RELANCE = "dossier.relance_complements", "Relance du porteur avant l'échéance"
+    PAIEMENT_ANNULE = "convention.paiement_annule", "Paiement annulé par contre-passation"
+    ADHESION_DEMANDEE = "structure.adhesion_demandee", "Demande à rejoindre la structure"
+    ADHESION_ACCEPTEE = "structure.adhesion_acceptee", "Adhésion à la structure acceptée"
+    ADHESION_REFUSEE = "structure.adhesion_refusee", "Adhésion à la structure refusée"

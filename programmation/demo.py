@@ -75,7 +75,7 @@ from programmation.services.paiements import enregistrer_paiement
 from programmation.services.seances import lancer_instruction, tenir_comite
 from programmation.services.structures import TYPES_ORGANISATION, creer_structure
 from programmation.services.transitions import transitionner
-from programmation.validateurs import cle_luhn_valide
+from programmation.validateurs import cle_luhn
 
 GRAINE = 2015
 ANNEE_PLAN = 2015
@@ -380,11 +380,6 @@ class Bilan:
 
 
 # --- Small deterministic helpers -------------------------------------------------------------
-
-
-def cle_luhn(chiffres: str) -> str:
-    """The digit that makes chiffres + digit pass the Luhn check."""
-    return next(str(c) for c in range(10) if cle_luhn_valide(f"{chiffres}{c}"))
 
 
 def siret_valide(rng: random.Random, etablissement: int, siren_sans_cle: str | None = None) -> str:
@@ -1179,6 +1174,7 @@ class Ecrivain:
                 ),
                 "objectifs": "\n".join(fiche.ligne.objectifs),
                 "pilier": fiche.ligne.pilier,
+                "action_du_plan": fiche,
                 "public_vise": demo.public_vise,
                 "part_residents_qpv": demo.part_residents_qpv,
                 "lieux": f"Quartier {qpv}, Villiers-sur-Marne",

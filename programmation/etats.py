@@ -18,6 +18,7 @@ from programmation.services import effets
 BADGES: dict[Statut, str] = {
     Statut.BROUILLON: "",
     Statut.DEPOSE: "fr-badge--info",
+    Statut.A_COMPLETER: "fr-badge--warning",
     Statut.RECEVABLE: "fr-badge--info",
     Statut.EN_INSTRUCTION: "fr-badge--info",
     Statut.PROPOSE: "fr-badge--new",
@@ -32,13 +33,25 @@ BADGES: dict[Statut, str] = {
 
 PILOTAGE = frozenset({Role.PILOTE, Role.ETAT})
 AVANT_DECISION = frozenset(
-    {Statut.BROUILLON, Statut.DEPOSE, Statut.RECEVABLE, Statut.EN_INSTRUCTION, Statut.PROPOSE}
+    {
+        Statut.BROUILLON,
+        Statut.DEPOSE,
+        Statut.A_COMPLETER,
+        Statut.RECEVABLE,
+        Statut.EN_INSTRUCTION,
+        Statut.PROPOSE,
+    }
+)
+# Where a correction can be asked: before the committee of pilotage examines the dossier.
+EN_EXAMEN = frozenset({Statut.DEPOSE, Statut.RECEVABLE, Statut.EN_INSTRUCTION})
+DECIDES_EN_COMITE = frozenset(
+    {Statut.RECEVABLE, Statut.IRRECEVABLE, Statut.VALIDE, Statut.REFUSE, Statut.AJOURNE}
 )
 
-Etape = Callable[[Dossier, Utilisateur], None]
+Etape = Callable[[Dossier, Utilisateur, effets.Contexte], None]
 
 
-def _rien(dossier: Dossier, acteur: Utilisateur) -> None:
+def _rien(dossier: Dossier, acteur: Utilisateur, contexte: effets.Contexte) -> None:
     return None
 
 
@@ -59,6 +72,15 @@ class Transition:
     comite: Instance.Nature | None = None
     # DSFR classes of its button: giving up a dossier is never the primary action.
     bouton: str = "fr-btn"
+    # A transition that goes back computes its statut; `vers` is then its usual one.
+    destination: Callable[[Dossier], Statut] | None = None
+    vers_possibles: frozenset[Statut] = frozenset()
+    # Corrections of a mistake: the only way out of a final statut.
+    correction: bool = False
+    # The page that gathers what it needs beyond a motif; None: a button on the dossier.
+    formulaire: str | None = None
+    # Taken by another service (the last balance, a cancelled payment), never by a button.
+    proposee: bool = True
 
     @property
     def libelle(self) -> str:
@@ -72,6 +94,13 @@ class Transition:
     @property
     def badge(self) -> str:
         return BADGES[self.vers]
+
+    @property
+    def cibles(self) -> frozenset[Statut]:
+        return self.vers_possibles if self.destination else frozenset({self.vers})
+
+    def statut_d_arrivee(self, dossier: Dossier) -> Statut:
+        return self.destination(dossier) if self.destination else self.vers
 
 
 TRANSITIONS: dict[CodeTransition, Transition] = {
@@ -181,11 +210,65 @@ TRANSITIONS: dict[CodeTransition, Transition] = {
             libelle_passe="Solde du dossier",
             objet_courriel="Votre dossier {numero} est soldé",
             precondition=effets.verifier_soldes,
+            proposee=False,
+        ),
+        Transition(
+            CodeTransition.DEMANDER_COMPLEMENTS,
+            EN_EXAMEN,
+            Statut.A_COMPLETER,
+            PILOTAGE | {Role.FINANCEUR},
+            libelle_passe="Demande de compléments au porteur",
+            objet_courriel="Des compléments sont demandés pour votre dossier {numero}",
+            motif_obligatoire=True,
+            precondition=effets.verifier_demande_ouverte,
+            formulaire="programmation:demande_complements",
+            bouton="fr-btn fr-btn--secondary",
+        ),
+        Transition(
+            CodeTransition.REDEPOSER,
+            frozenset({Statut.A_COMPLETER}),
+            Statut.DEPOSE,
+            frozenset({Role.PORTEUR}),
+            libelle_passe="Redépôt du dossier complété",
+            objet_courriel="Votre dossier {numero} complété est redéposé",
+            precondition=effets.verifier_redepot,
+            effet=effets.clore_demande_et_figer,
+            destination=effets.statut_avant_complements,
+            vers_possibles=EN_EXAMEN,
+        ),
+        Transition(
+            CodeTransition.REVENIR_SUR_DECISION,
+            DECIDES_EN_COMITE,
+            Statut.DEPOSE,
+            PILOTAGE,
+            libelle_passe="Décision du comité annulée",
+            objet_courriel="La décision sur votre dossier {numero} est annulée",
+            motif_obligatoire=True,
+            precondition=effets.verifier_decision_a_annuler,
+            effet=effets.annuler_accords,
+            destination=effets.statut_avant_decision,
+            vers_possibles=frozenset({Statut.DEPOSE, Statut.PROPOSE}),
+            correction=True,
+            formulaire="programmation:revenir_sur_decision",
+            bouton="fr-btn fr-btn--tertiary",
+        ),
+        Transition(
+            CodeTransition.ROUVRIR,
+            frozenset({Statut.SOLDE}),
+            Statut.CONVENTIONNE,
+            PILOTAGE | {Role.FINANCEUR},
+            libelle_passe="Réouverture du dossier après l'annulation d'un paiement",
+            objet_courriel="Votre dossier {numero} est rouvert",
+            motif_obligatoire=True,
+            precondition=effets.verifier_reouverture,
+            correction=True,
+            proposee=False,
         ),
     )
 }
 
 STATUTS_PROGRAMMES = frozenset({Statut.VALIDE, Statut.CONVENTIONNE, Statut.SOLDE})
+# No way out but the correction of a mistake (a reversed decision, a cancelled payment).
 STATUTS_FINAUX = frozenset({Statut.IRRECEVABLE, Statut.REFUSE, Statut.SOLDE, Statut.RETIRE})
 
 

@@ -18,10 +18,12 @@ from historique.horloge import aujourdhui
 from programmation.models import (
     AppelAProjets,
     Convention,
+    DemandeAdhesion,
     Dossier,
     Enveloppe,
     Financement,
     LigneBudget,
+    SectionDossier,
     Statut,
 )
 from programmation.models.pieces import DocumentStructure
@@ -57,6 +59,14 @@ def peut_lire_seances(qui: Qui, contrat: Contrat) -> bool:
     return pilote(d) or d.a(Role.MEMBRE)
 
 
+def agit_comme_financeur(d: Droits) -> bool:
+    return bool(d.organisations_pour(Role.FINANCEUR))
+
+
+def siege_dans_une_instance(d: Droits) -> bool:
+    return d.a(Role.MEMBRE)
+
+
 # ---------------------------------------------------------------- porteurs
 
 
@@ -77,6 +87,25 @@ def accede_a_l_espace_porteur(utilisateur: Utilisateur, d: Droits) -> bool:
     is how associations join the call."""
     nouveau_venu = utilisateur.is_authenticated and not d.roles
     return bool(organisations_porteuses(d)) or nouveau_venu
+
+
+def peut_traiter_adhesion(qui: Qui, demande: DemandeAdhesion) -> bool:
+    """The structure's référent; for a structure registered before référents, its porteurs."""
+    structure = demande.structure
+    if structure.referent_id is not None:
+        return getattr(qui, "pk", None) == structure.referent_id
+    return peut_agir_pour_structure(droits_de(qui, demande.contrat), structure.organisation_id)
+
+
+def adhesions_a_traiter(utilisateur: Utilisateur, contrat: Contrat) -> QuerySet[DemandeAdhesion]:
+    """Pending requests this person decides on: the same rule as peut_traiter_adhesion."""
+    organisations = organisations_porteuses(droits(utilisateur, contrat))
+    return DemandeAdhesion.objects.filter(
+        contrat=contrat, statut=DemandeAdhesion.Statut.EN_ATTENTE
+    ).filter(
+        Q(structure__referent=utilisateur)
+        | Q(structure__referent__isnull=True, structure__organisation__in=organisations)
+    )
 
 
 # ---------------------------------------------------------------- dossiers
@@ -129,20 +158,58 @@ def dossiers_instruits(qui: Qui, appel: AppelAProjets) -> QuerySet[Dossier]:
     return dossiers_lisibles(qui, appel).exclude(statut=Statut.BROUILLON)
 
 
-def peut_modifier_dossier(qui: Qui, dossier: Dossier) -> bool:
+def sections_modifiables(qui: Qui, dossier: Dossier) -> frozenset[str]:
+    """What the porteur may change: all of a draft; of a dossier à compléter, what was asked."""
     d = droits_de(qui, dossier.appel.contrat)
-    return dossier.statut == Statut.BROUILLON and est_porteur_du_dossier(d, dossier)
+    if not est_porteur_du_dossier(d, dossier):
+        return frozenset()
+    if dossier.statut == Statut.BROUILLON:
+        return frozenset(SectionDossier.values)
+    if dossier.statut == Statut.A_COMPLETER:
+        demande = dossier.demandes_complements.filter(satisfaite_le__isnull=True).first()
+        return frozenset(demande.sections) if demande else frozenset()
+    return frozenset()
+
+
+def peut_modifier_dossier(qui: Qui, dossier: Dossier, section: str) -> bool:
+    return section in sections_modifiables(qui, dossier)
+
+
+MOTIF_DEPORT = (
+    "Vous êtes membre de la structure qui porte ce dossier : vous vous déportez de son "
+    "instruction, des décisions et des paiements qui le concernent."
+)
+
+
+def en_deport(d: Droits, dossier: Dossier) -> bool:
+    """A member of the structure porteuse never judges its own dossier, whatever their other
+    roles: no avis, no decision, no instruction, no payment (conflict of interest)."""
+    return est_porteur_du_dossier(d, dossier)
 
 
 def peut_transitionner(d: Droits, roles: frozenset[str], dossier: Dossier) -> bool:
     """Whether these rights hold one of a transition's roles *for this dossier*.
 
     A porteur acts only on its structure's dossiers, a financeur only on dossiers
-    that ask its organisation; pilote and État act on every dossier of the contract.
+    that ask its organisation; pilote and État act on every dossier of the contract,
+    except those of a structure they belong to (déport).
     """
-    if d.a(*(roles & {Role.PILOTE, Role.ETAT})):
-        return True
     if Role.PORTEUR in roles and est_porteur_du_dossier(d, dossier):
+        return True
+    return not en_deport(d, dossier) and _transitionne_sans_deport(d, roles, dossier)
+
+
+def deporte_pour_transitionner(d: Droits, roles: frozenset[str], dossier: Dossier) -> bool:
+    """Refused only because they belong to the structure: the screen says so."""
+    return (
+        Role.PORTEUR not in roles
+        and en_deport(d, dossier)
+        and _transitionne_sans_deport(d, roles, dossier)
+    )
+
+
+def _transitionne_sans_deport(d: Droits, roles: frozenset[str], dossier: Dossier) -> bool:
+    if d.a(*(roles & {Role.PILOTE, Role.ETAT})):
         return True
     return Role.FINANCEUR in roles and bool(
         d.organisations_pour(Role.FINANCEUR) & financeurs_sollicites(dossier)
@@ -163,7 +230,17 @@ def voit_le_tableau(qui: Qui, contrat: Contrat) -> bool:
 
 
 def peut_instruire(d: Droits, financement: Financement) -> bool:
-    """The financeur's own agents give its avis; the État and the commune through their roles."""
+    """The financeur's own agents give its avis; the État and the commune through their roles.
+    Nobody instructs a dossier of their own structure (déport)."""
+    return not en_deport(d, financement.dossier) and _instruit_sans_deport(d, financement)
+
+
+def deporte_pour_instruire(d: Droits, financement: Financement) -> bool:
+    """Refused only because they belong to the structure: the screen says so."""
+    return en_deport(d, financement.dossier) and _instruit_sans_deport(d, financement)
+
+
+def _instruit_sans_deport(d: Droits, financement: Financement) -> bool:
     if financement.financeur_id in d.organisations_pour(Role.FINANCEUR):
         return True
     type_financeur = financement.financeur.type
@@ -181,7 +258,7 @@ def filtre_financements_instruits(d: Droits) -> Q:
         filtre |= Q(financeur__type=Organisation.Type.ETAT)
     if d.a(Role.PILOTE):
         filtre |= Q(financeur__type=Organisation.Type.COMMUNE)
-    return filtre
+    return filtre & ~Q(dossier__structure__organisation__in=organisations_porteuses(d))
 
 
 def peut_donner_avis(qui: Qui, financement: Financement) -> bool:
@@ -233,6 +310,17 @@ def conventions_lisibles(d: Droits, dossier: Dossier) -> QuerySet[Convention]:
     if pilote(d) or est_porteur_du_dossier(d, dossier):
         return conventions
     return conventions.filter(financement__financeur__in=d.organisations_pour(Role.FINANCEUR))
+
+
+def conventions_a_payer(d: Droits, contrat: Contrat) -> QuerySet[Convention]:
+    """Conventions of conventionné dossiers whose payments this person records."""
+    conventions = Convention.objects.filter(
+        financement__dossier__appel__contrat=contrat,
+        financement__dossier__statut=Statut.CONVENTIONNE,
+    )
+    return conventions.filter(
+        Q(financement__in=Financement.objects.filter(filtre_financements_instruits(d)))
+    )
 
 
 def peut_payer(d: Droits, convention: Convention) -> bool:

@@ -2,9 +2,14 @@
 
 from django.urls import path
 
-from programmation.views import public
+from programmation.views import fiches, public
 
 urlpatterns: list = [
+    path(
+        "contrats/<slug:slug>/plan-actions/fiches/<int:page>/",
+        fiches.fiche_action,
+        name="fiche_action",
+    ),
     path("contrats/<slug:slug>/appels/", public.appels, name="appels"),
     path("contrats/<slug:slug>/appels/<int:annee>/", public.appel, name="appel"),
     path(

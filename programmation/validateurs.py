@@ -17,6 +17,11 @@ def cle_luhn_valide(chiffres: str) -> bool:
     return total % 10 == 0
 
 
+def cle_luhn(chiffres: str) -> str:
+    """The digit that makes `chiffres` followed by it pass the Luhn check."""
+    return next(str(c) for c in range(10) if cle_luhn_valide(f"{chiffres}{c}"))
+
+
 def valider_siret(valeur: str) -> None:
     if not re.fullmatch(r"\d{14}", valeur):
         raise ValidationError("Le SIRET compte exactement 14 chiffres, sans espace.")

@@ -19,9 +19,10 @@ api = NinjaAPI(
     title="API Contrat de ville",
     version="1.0.0",
     description=(
-        "Données publiques des contrats de ville : cadre stratégique, plan d'actions, "
-        "diagnostic territorial, signataires et engagements, gouvernance. "
-        "Lecture seule, sans authentification, au format JSON."
+        "Données des contrats de ville, au format JSON et en lecture seule : cadre "
+        "stratégique, plan d'actions, diagnostic territorial, signataires et engagements, "
+        "gouvernance, sans authentification ; appels à projets et dossiers de la "
+        "programmation, avec la session du site et selon les droits de chacun."
     ),
     urls_namespace="api-v1",
     docs_url="/docs",

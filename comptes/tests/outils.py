@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from conftest import MARQUEUR_VARIABLE_INDEFINIE
-from contrats.tests.test_pages import PageHTML
+from tests.outils import PageHTML
 
 
 def texte_de(reponse, statut: int = 200) -> str:

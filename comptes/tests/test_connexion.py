@@ -10,7 +10,7 @@ from comptes.models import Utilisateur
 from comptes.tests.outils import texte_de
 from contrats.demo import COMPTES_DEMO, MOT_DE_PASSE_DEMO
 from contrats.models import Organisation
-from contrats.tests.test_pages import html_de
+from tests.outils import html_de
 
 CONNEXION = reverse("comptes:connexion")
 DECONNEXION = reverse("comptes:deconnexion")

@@ -24,8 +24,6 @@ from contrats.models import (
 )
 from contrats.selectors import cle_numero
 from territoires.models import Secteur
-
-# PageHTML and html_de live in tests.outils; comptes' tests still import them from here.
 from tests.outils import MARQUEUR_VARIABLE_INDEFINIE, PageHTML, html_de, page
 
 SLUG = "villiers-sur-marne-2015-2020"

@@ -9,6 +9,7 @@ from dsfr.forms import DsfrBaseForm
 from contrats.models import Contrat, Organisation
 from historique.horloge import aujourdhui
 from programmation.etats import Transition
+from programmation.forms.champs import ChampMontant
 from programmation.models import AppelAProjets, Dossier, Financement, NatureCredit, Paiement, Statut
 from programmation.models.pieces import NaturePiece
 from programmation.selectors.instruction import CriteresTableau, OptionsTableau, choix_de_tri
@@ -27,15 +28,8 @@ def _champ_date(libelle: str, **kwargs) -> forms.DateField:
     )
 
 
-def _champ_montant(libelle: str, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=libelle,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
+def _champ_montant(libelle: str, **kwargs) -> ChampMontant:
+    return ChampMontant(label=libelle, **kwargs)
 
 
 class AppelForm(DsfrBaseForm):
@@ -323,7 +317,10 @@ class ComiteForm(DsfrBaseForm):
 
 
 class PaiementForm(DsfrBaseForm):
-    nature = forms.ChoiceField(label="Nature du paiement", choices=Paiement.Nature.choices)
+    nature = forms.ChoiceField(
+        label="Nature du paiement",
+        choices=[(n.value, n.label) for n in (Paiement.Nature.AVANCE, Paiement.Nature.SOLDE)],
+    )
     montant = _champ_montant("Montant (€)")
     date = _champ_date("Date du paiement")
 

@@ -10,6 +10,7 @@ from dsfr.forms import DsfrBaseForm
 
 from contrats.models import Contrat, Organisation
 from programmation.etats import Transition
+from programmation.forms.champs import ChampMontant
 from programmation.models import (
     Beneficiaires,
     CompteBudget,
@@ -19,7 +20,11 @@ from programmation.models import (
     PieceJointe,
     Structure,
 )
-from programmation.selectors.dossiers import financeurs_possibles, objectifs_du_contrat
+from programmation.selectors.dossiers import (
+    actions_du_plan_du_contrat,
+    financeurs_possibles,
+    objectifs_du_contrat,
+)
 from programmation.services.dossiers import CHAMPS_ACTION, SectionAction
 from programmation.services.structures import CHAMPS as CHAMPS_STRUCTURE
 from programmation.validateurs import valider_rna, valider_siret
@@ -35,7 +40,9 @@ def _entier(label: str, **kwargs) -> forms.IntegerField:
 
 
 # The action section's own fields; the pillar and the lists are mapped separately.
-CHAMPS_TEXTE_ACTION = tuple(champ for champ in CHAMPS_ACTION if champ != "pilier")
+CHAMPS_TEXTE_ACTION = tuple(
+    champ for champ in CHAMPS_ACTION if champ not in {"pilier", "action_du_plan"}
+)
 
 
 class VersionForm(DsfrBaseForm):
@@ -129,6 +136,12 @@ class SectionActionForm(VersionForm):
         label="Objectifs de l'action", widget=forms.Textarea, required=False
     )
     pilier = forms.TypedChoiceField(label="Pilier du contrat", coerce=int, required=False)
+    action_du_plan = forms.TypedChoiceField(
+        label="Action du plan d'actions du contrat que ce dossier met en œuvre (facultatif)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
     objectifs_operationnels = forms.TypedMultipleChoiceField(
         label="Objectifs opérationnels du contrat",
         coerce=int,
@@ -187,6 +200,7 @@ class SectionActionForm(VersionForm):
                 "version": dossier.version,
                 **{champ: getattr(dossier, champ) for champ in CHAMPS_TEXTE_ACTION},
                 "pilier": dossier.pilier_id,
+                "action_du_plan": dossier.action_du_plan_id,
                 "objectifs_operationnels": [o.pk for o in dossier.objectifs_operationnels.all()],
                 "axes": [a.pk for a in dossier.axes.all()],
             },
@@ -195,6 +209,10 @@ class SectionActionForm(VersionForm):
         self._piliers = {p.pk: p for p in contrat.piliers.all()}
         self._objectifs = {o.pk: o for o in objectifs_du_contrat(contrat)}
         self._axes = {a.pk: a for a in contrat.axes.all()}
+        self._actions = {a.pk: a for a in actions_du_plan_du_contrat(contrat)}
+        self.fields["action_du_plan"].choices = [("", "Aucune")] + [
+            (a.pk, f"Fiche {a.fiche_page} · {a.intitule}") for a in self._actions.values()
+        ]
         self.fields["pilier"].choices = [("", "Choisir un pilier")] + [
             (p.pk, f"Pilier {p.numero} · {p.intitule}") for p in self._piliers.values()
         ]
@@ -219,6 +237,7 @@ class SectionActionForm(VersionForm):
         d = self.cleaned_data
         valeurs = {champ: d[champ] for champ in CHAMPS_TEXTE_ACTION}
         valeurs["pilier"] = self._piliers.get(d["pilier"]) if d["pilier"] else None
+        valeurs["action_du_plan"] = self._actions.get(d["action_du_plan"])
         return SectionAction(
             valeurs=valeurs,
             objectifs_operationnels=[self._objectifs[pk] for pk in d["objectifs_operationnels"]],
@@ -277,15 +296,10 @@ class LigneBudgetForm(DsfrBaseForm):
     sens = forms.ChoiceField(label="Sens", choices=[*CHOISIR, *LigneBudget.Sens.choices])
     compte = forms.ChoiceField(label="Compte", choices=[*CHOISIR, *CompteBudget.choices])
     libelle = forms.CharField(label="Libellé", max_length=250)
-    montant = forms.DecimalField(
+    montant = ChampMontant(
         label="Montant (€)",
         min_value=Decimal(0),
-        max_digits=12,
-        decimal_places=2,
-        error_messages={
-            "invalid": "Saisissez un montant, par exemple 1500,00.",
-            "min_value": "Le montant ne peut pas être négatif.",
-        },
+        error_messages={"min_value": "Le montant ne peut pas être négatif."},
     )
     financeur = forms.ModelChoiceField(
         label="Financeur",

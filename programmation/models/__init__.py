@@ -1,4 +1,5 @@
 from programmation.models.appels import AppelAProjets, Enveloppe, NatureCredit
+from programmation.models.complements import DemandeComplements, SectionDossier
 from programmation.models.dossiers import (
     Beneficiaires,
     CompteBudget,
@@ -11,7 +12,7 @@ from programmation.models.dossiers import (
 from programmation.models.financements import Convention, Financement, Paiement
 from programmation.models.journal import CodeTransition, TransitionDossier
 from programmation.models.pieces import DocumentStructure, NaturePiece
-from programmation.models.structures import Structure
+from programmation.models.structures import DemandeAdhesion, Structure
 
 __all__ = [
     "AppelAProjets",
@@ -19,6 +20,8 @@ __all__ = [
     "CodeTransition",
     "CompteBudget",
     "Convention",
+    "DemandeAdhesion",
+    "DemandeComplements",
     "DocumentStructure",
     "Dossier",
     "Enveloppe",
@@ -28,6 +31,7 @@ __all__ = [
     "NaturePiece",
     "Paiement",
     "PieceJointe",
+    "SectionDossier",
     "Statut",
     "Structure",
     "TransitionDossier",

@@ -4,16 +4,18 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 
-from contrats.models import AxeTransversal, ObjectifOperationnel, Organisation, Pilier
+from contrats.models import AxeTransversal, FicheAction, ObjectifOperationnel, Organisation, Pilier
 from historique.horloge import maintenant
 from programmation.models.appels import AppelAProjets, NatureCredit
 from programmation.models.pieces import NaturePiece
 from programmation.models.structures import Structure
+from programmation.templatetags.montants import format_euros
 
 
 class Statut(models.TextChoices):
     BROUILLON = "brouillon", "Brouillon"
     DEPOSE = "depose", "Déposé"
+    A_COMPLETER = "a_completer", "À compléter par le porteur"
     RECEVABLE = "recevable", "Recevable"
     IRRECEVABLE = "irrecevable", "Irrecevable"
     EN_INSTRUCTION = "en_instruction", "En instruction"
@@ -54,6 +56,15 @@ class Dossier(models.Model):
         related_name="dossiers",
         blank=True,
         verbose_name="thématiques transversales",
+    )
+    # The action of the contract's plan d'actions this dossier carries out this year.
+    action_du_plan = models.ForeignKey(
+        FicheAction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="action du plan d'actions",
     )
     public_vise = models.TextField("public visé", blank=True)
     part_residents_qpv = models.PositiveSmallIntegerField(
@@ -165,7 +176,7 @@ class LigneBudget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.compte} {self.libelle} : {self.montant} €"
+        return f"{self.compte} {self.libelle} : {format_euros(self.montant)}"
 
 
 def chemin_piece(instance: "PieceJointe", nom_original: str) -> str:

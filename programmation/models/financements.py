@@ -4,6 +4,7 @@ from django.db import models
 from contrats.models import Organisation
 from programmation.models.appels import NatureCredit
 from programmation.models.dossiers import Dossier
+from programmation.templatetags.montants import format_euros
 
 
 class Financement(models.Model):
@@ -78,9 +79,16 @@ class Convention(models.Model):
 
 
 class Paiement(models.Model):
+    """A payment against a convention, or the counter-entry that cancels one.
+
+    A payment recorded by mistake is never deleted: a counter-entry of the opposite
+    amount, with its reason, cancels it, so that every sum of amounts stays right.
+    """
+
     class Nature(models.TextChoices):
         AVANCE = "avance", "Avance"
         SOLDE = "solde", "Solde"
+        ANNULATION = "annulation", "Annulation d'un paiement"
 
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="paiements")
     nature = models.CharField("nature", max_length=10, choices=Nature.choices)
@@ -89,18 +97,35 @@ class Paiement(models.Model):
     acteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="paiements"
     )
+    annule = models.BooleanField("annulé", default=False)
+    contre_passation_de = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contre_passation",
+        verbose_name="paiement annulé",
+    )
+    motif = models.TextField("motif de l'annulation", blank=True)
 
     class Meta:
         verbose_name = "paiement"
         ordering = ["convention", "date", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(montant__gt=0), name="paiement_positif"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(montant__gt=0, contre_passation_de__isnull=True)
+                    & ~models.Q(nature="annulation")
+                )
+                | models.Q(montant__lt=0, contre_passation_de__isnull=False, nature="annulation"),
+                name="paiement_positif_ou_contre_passation",
+            ),
             models.UniqueConstraint(
                 fields=["convention"],
-                condition=models.Q(nature="solde"),
+                condition=models.Q(nature="solde", annule=False),
                 name="un_seul_solde_par_convention",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_nature_display()} {self.montant} €"
+        return f"{self.get_nature_display()} {format_euros(self.montant)}"

@@ -18,6 +18,10 @@ class CodeTransition(models.TextChoices):
     AJOURNER = "ajourner", "Ajourner"
     CONVENTIONNER = "conventionner", "Établir les conventions"
     SOLDER = "solder", "Solder"
+    DEMANDER_COMPLEMENTS = "demander_complements", "Demander des compléments"
+    REDEPOSER = "redeposer", "Redéposer le dossier complété"
+    REVENIR_SUR_DECISION = "revenir_sur_decision", "Revenir sur la décision du comité"
+    ROUVRIR = "rouvrir", "Rouvrir le dossier"
 
 
 class TransitionDossier(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from contrats.models import Contrat, ObjectifOperationnel, Organisation
+from contrats.models import Contrat, FicheAction, ObjectifOperationnel, Organisation
 from contrats.selectors import Droits, cle_numero
 from historique.horloge import aujourdhui
 from historique.selectors import historique_de
@@ -21,15 +21,18 @@ from programmation.models import (
     Beneficiaires,
     CodeTransition,
     Convention,
+    DemandeComplements,
     Dossier,
     Financement,
     LigneBudget,
     PieceJointe,
+    SectionDossier,
     Statut,
     Structure,
     TransitionDossier,
     VersionDossier,
 )
+from programmation.services import effets
 from programmation.services.dossiers import erreurs_de_completude
 from programmation.templatetags.montants import format_euros
 
@@ -214,16 +217,19 @@ class EntreeHistorique:
     seance: str = ""
 
 
-def frise(dossier: Dossier) -> list[EntreeHistorique]:
+def frise(dossier: Dossier, voir_instruction: bool = True) -> list[EntreeHistorique]:
     """The dossier's life, oldest first, in French: its changes of statut from the typed log,
-    and the other events (edits, avis, payments) from the history."""
-    datees = [(t.horodatage, t.pk, _entree_transition(t)) for t in _journal(dossier)]
+    and the other events (edits, avis, payments) from the history. The financeurs' comments
+    are for the partners of the instruction only (`voir_instruction`)."""
+    # At the same instant, what was done comes before the change of statut it caused
+    # (the last balance paid, then the dossier balanced).
+    datees = [(t.horodatage, 1, t.pk, _entree_transition(t)) for t in _journal(dossier)]
     datees += [
-        (e.horodatage, e.pk, _entree_evenement(e))
+        (e.horodatage, 0, e.pk, _entree_evenement(e, voir_instruction))
         for e in historique_de(dossier)
         if e.action not in ACTIONS_DE_TRANSITION
     ]
-    return [entree for _, _, entree in sorted(datees, key=lambda d: (d[0], d[1]))]
+    return [entree for *_, entree in sorted(datees, key=lambda d: d[:3])]
 
 
 ACTIONS_DE_TRANSITION = frozenset(t.action for t in TRANSITIONS.values())
@@ -248,7 +254,12 @@ def _entree_transition(ligne: TransitionDossier) -> EntreeHistorique:
     )
 
 
-def _entree_evenement(evenement) -> EntreeHistorique:
+ACTIONS_DE_L_INSTRUCTION = frozenset(
+    {ActionProgrammation.FINANCEMENT_AVIS, ActionProgrammation.FINANCEMENT_ACCORD}
+)
+
+
+def _entree_evenement(evenement, voir_instruction: bool) -> EntreeHistorique:
     changements = evenement.changements or {}
     statut = changements.get("statut")
     avant, apres = statut if isinstance(statut, list) and len(statut) == 2 else ("", "")
@@ -259,7 +270,9 @@ def _entree_evenement(evenement) -> EntreeHistorique:
         libelle=ActionProgrammation(evenement.action).label,
         statut_avant=libelle_statut(avant),
         statut_apres=libelle_statut(apres),
-        motif=evenement.motif,
+        motif=""
+        if evenement.action in ACTIONS_DE_L_INSTRUCTION and not voir_instruction
+        else evenement.motif,
         detail=str(detail),
     )
 
@@ -273,7 +286,7 @@ def transitions_permises(d: Droits, dossier: Dossier) -> list[Transition]:
     return [
         transition
         for transition in transitions_depuis(dossier.statut)
-        if permissions.peut_transitionner(d, transition.roles, dossier)
+        if transition.proposee and permissions.peut_transitionner(d, transition.roles, dossier)
     ]
 
 
@@ -303,11 +316,32 @@ class FicheDossier:
     voir_instruction: bool
     voir_conventions: bool
     derniere_version: VersionDossier | None
+    comparaison_possible: bool
     historique: list[EntreeHistorique]
     transitions: list[Transition]
     est_porteur: bool
-    peut_modifier: bool
+    # Why this person, a member of the structure porteuse, neither judges nor pays it.
+    motif_deport: str
+    modifiable: "SectionsModifiables"
+    demande_complements: DemandeComplements | None
     erreurs_completude: list[str]
+
+
+@dataclass(frozen=True)
+class SectionsModifiables:
+    action: bool
+    public: bool
+    budget: bool
+    pieces: bool
+
+    @property
+    def une(self) -> bool:
+        return self.action or self.public or self.budget or self.pieces
+
+
+def _sections_modifiables(d: Droits, dossier: Dossier) -> SectionsModifiables:
+    sections = permissions.sections_modifiables(d, dossier)
+    return SectionsModifiables(**{code: code in sections for code in SectionDossier.values})
 
 
 def _convention_lisible(financement: Financement, d: Droits) -> Convention | None:
@@ -318,10 +352,17 @@ def _convention_lisible(financement: Financement, d: Droits) -> Convention | Non
     return convention
 
 
+def _deporte(d: Droits, dossier: Dossier) -> bool:
+    """Said on the page to those who would judge or pay it but belong to its structure."""
+    return permissions.en_deport(d, dossier) and (
+        permissions.voit_l_instruction(d) or permissions.pilote(d)
+    )
+
+
 def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
     """Everything the dossier page shows, for the person described by `d`."""
     est_porteur = permissions.est_porteur_du_dossier(d, dossier)
-    brouillon = dossier.statut == Statut.BROUILLON
+    derniere_version = dossier.versions.order_by("-numero").first()
     financements = [
         LigneFinancement(
             financeur=f.financeur.nom,
@@ -347,12 +388,19 @@ def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
         financements=financements,
         voir_conventions=permissions.voit_les_conventions(d, dossier),
         voir_instruction=permissions.voit_l_instruction(d),
-        derniere_version=dossier.versions.order_by("-numero").first(),
-        historique=frise(dossier),
+        derniere_version=derniere_version,
+        comparaison_possible=derniere_version is not None and derniere_version.numero > 1,
+        historique=frise(dossier, permissions.voit_l_instruction(d)),
         transitions=transitions_permises(d, dossier),
         est_porteur=est_porteur,
-        peut_modifier=est_porteur and brouillon,
-        erreurs_completude=erreurs_de_completude(dossier) if est_porteur and brouillon else [],
+        motif_deport=permissions.MOTIF_DEPORT if _deporte(d, dossier) else "",
+        modifiable=_sections_modifiables(d, dossier),
+        demande_complements=effets.demande_ouverte(dossier)
+        if dossier.statut == Statut.A_COMPLETER
+        else None,
+        erreurs_completude=erreurs_de_completude(dossier)
+        if est_porteur and dossier.statut in {Statut.BROUILLON, Statut.A_COMPLETER}
+        else [],
     )
 
 
@@ -367,6 +415,10 @@ def objectifs_du_contrat(contrat: Contrat) -> list[ObjectifOperationnel]:
         ),
         key=lambda o: cle_numero(o.numero),
     )
+
+
+def actions_du_plan_du_contrat(contrat: Contrat) -> QuerySet[FicheAction]:
+    return FicheAction.objects.filter(ligne__contrat=contrat).order_by("ligne__ordre", "ordre")
 
 
 def financeurs_possibles(contrat: Contrat) -> QuerySet[Organisation]:

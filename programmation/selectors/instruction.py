@@ -801,19 +801,35 @@ def convention_detail(pk: int) -> Convention:
 
 
 @dataclass(frozen=True)
+class LignePaiement:
+    paiement: Paiement
+    # Whether this reader may cancel it: a payment still standing, shown to its financeur.
+    annulable: bool
+
+
+@dataclass(frozen=True)
 class EtatPaiements:
-    paiements: list[Paiement]
+    paiements: list[LignePaiement]
     total_paye: Decimal
     reste: Decimal
     solde: bool
 
 
-def etat_paiements(convention: Convention) -> EtatPaiements:
-    paiements = list(convention.paiements.select_related("acteur").order_by("date", "id"))
+def etat_paiements(convention: Convention, peut_payer: bool = False) -> EtatPaiements:
+    """Payments and their counter-entries, oldest first; totals count both (net amounts)."""
+    paiements = list(
+        convention.paiements.select_related("acteur", "contre_passation_de").order_by("date", "id")
+    )
     paye = sum((p.montant for p in paiements), ZERO)
     return EtatPaiements(
-        paiements=paiements,
+        paiements=[
+            LignePaiement(
+                p,
+                annulable=peut_payer and not p.annule and p.nature != Paiement.Nature.ANNULATION,
+            )
+            for p in paiements
+        ],
         total_paye=paye,
         reste=convention.montant - paye,
-        solde=any(p.nature == Paiement.Nature.SOLDE for p in paiements),
+        solde=any(p.nature == Paiement.Nature.SOLDE and not p.annule for p in paiements),
     )

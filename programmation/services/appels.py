@@ -33,16 +33,22 @@ def _exiger_pilotage(acteur: Utilisateur, contrat: Contrat) -> None:
         raise DroitInsuffisant("Seuls le pilote et l'État gèrent les appels à projets.")
 
 
-def _verifier(donnees: DonneesAppel) -> None:
+def _verifier(donnees: DonneesAppel, contrat: Contrat) -> None:
     if donnees.date_cloture < donnees.date_ouverture:
         raise DonneesInvalides("La clôture des dépôts doit suivre leur ouverture.")
+    debut, fin = contrat.date_debut.year, contrat.date_fin.year
+    if not debut <= donnees.annee <= fin:
+        raise DonneesInvalides(
+            f"L'année {donnees.annee} est hors de la période du contrat ({debut}-{fin}) : "
+            "un appel à projets programme une année du contrat."
+        )
 
 
 def creer_appel(
     *, contrat: Contrat, donnees: DonneesAppel, acteur: Utilisateur, est_demo: bool = False
 ) -> AppelAProjets:
     _exiger_pilotage(acteur, contrat)
-    _verifier(donnees)
+    _verifier(donnees, contrat)
     pieces_requises = normaliser_pieces_requises(donnees.pieces_requises)
     try:
         with transaction.atomic():
@@ -77,7 +83,7 @@ def modifier_appel(
     *, appel: AppelAProjets, donnees: DonneesAppel, acteur: Utilisateur
 ) -> AppelAProjets:
     _exiger_pilotage(acteur, appel.contrat)
-    _verifier(donnees)
+    _verifier(donnees, appel.contrat)
     pieces_requises = normaliser_pieces_requises(donnees.pieces_requises)
     with transaction.atomic():
         avant = {

@@ -6,7 +6,6 @@ from django.db import transaction
 
 from comptes.models import Utilisateur
 from gouvernance.models import Seance
-from gouvernance.services import enregistrer_decision
 from programmation.etats import transition_par_code
 from programmation.models import Dossier
 from programmation.services.erreurs import ErreurProgrammation, TransitionInterdite
@@ -44,13 +43,5 @@ def statuer_en_comite(
                 )
             except ErreurProgrammation as erreur:
                 raise type(erreur)(f"Dossier {demande.dossier.numero} : {erreur.message}") from None
-            enregistrer_decision(
-                seance=seance,
-                objet=dossier,
-                decision=regle.code,
-                decision_libelle=regle.libelle,
-                acteur=acteur,
-                motif=demande.motif,
-            )
             resultats.append(dossier)
     return resultats

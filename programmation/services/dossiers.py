@@ -27,6 +27,7 @@ from programmation.models import (
     LigneBudget,
     NatureCredit,
     PieceJointe,
+    SectionDossier,
     Statut,
     Structure,
 )
@@ -35,14 +36,17 @@ from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
     DroitInsuffisant,
+    TransitionInterdite,
 )
 from programmation.services.pieces import pieces_manquantes
+from programmation.templatetags.montants import format_euros
 
 CHAMPS_ACTION = (
     "intitule",
     "description",
     "objectifs",
     "pilier",
+    "action_du_plan",
     "public_vise",
     "part_residents_qpv",
     "lieux",
@@ -67,6 +71,11 @@ def creer_dossier(
         droits(acteur, appel.contrat), structure.organisation_id
     ):
         raise DroitInsuffisant("Vous ne pouvez créer un dossier que pour votre structure.")
+    if aujourdhui() > appel.date_cloture:
+        raise TransitionInterdite(
+            f"L'appel à projets est clos depuis le {appel.date_cloture:%d/%m/%Y} : "
+            "aucun dossier ne peut plus y être créé."
+        )
     if not appel.publie:
         raise DonneesInvalides("Cet appel à projets n'est pas publié.")
     with transaction.atomic():
@@ -94,12 +103,15 @@ def _numero_suivant(appel: AppelAProjets) -> str:
     return f"{appel.annee}-{rang:03d}"
 
 
-def _verrouiller_brouillon(dossier: Dossier, acteur: Utilisateur, version: int) -> Dossier:
-    courant = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not permissions.peut_modifier_dossier(acteur, courant):
-        raise DroitInsuffisant(
-            "Seul le porteur peut modifier ce dossier, et seulement tant qu'il est en brouillon."
-        )
+def _verrouiller_brouillon(
+    dossier: Dossier, acteur: Utilisateur, version: int, section: SectionDossier
+) -> Dossier:
+    courant = (
+        Dossier.objects.select_for_update(of=("self",)).select_related("appel").get(pk=dossier.pk)
+    )
+    if not permissions.peut_modifier_dossier(acteur, courant, section):
+        raise DroitInsuffisant(refus_de_modification(courant, section))
+    _verifier_appel_ouvert(courant)
     if courant.version != version:
         raise ConflitDeModification(
             "Ce dossier a été modifié par quelqu'un d'autre pendant votre saisie. "
@@ -107,6 +119,24 @@ def _verrouiller_brouillon(dossier: Dossier, acteur: Utilisateur, version: int) 
             "enregistrés."
         )
     return courant
+
+
+def refus_de_modification(dossier: Dossier, section: SectionDossier) -> str:
+    if dossier.statut == Statut.A_COMPLETER:
+        return (
+            f"Cette partie du dossier ({section.label.lower()}) n'est pas concernée par la "
+            "demande de compléments : elle ne peut pas être modifiée."
+        )
+    return "Seul le porteur peut modifier ce dossier, et seulement tant qu'il est en brouillon."
+
+
+def _verifier_appel_ouvert(dossier: Dossier) -> None:
+    """A draft is written while the call is open; a requested correction may come later."""
+    if dossier.statut == Statut.BROUILLON and aujourdhui() > dossier.appel.date_cloture:
+        raise TransitionInterdite(
+            f"L'appel à projets est clos depuis le {dossier.appel.date_cloture:%d/%m/%Y} : "
+            "le dossier ne peut plus être modifié."
+        )
 
 
 def _nouvelle_version(dossier: Dossier) -> None:
@@ -124,8 +154,10 @@ class SectionAction:
 def modifier_action(
     *, dossier: Dossier, section: SectionAction, acteur: Utilisateur, version: int
 ) -> Dossier:
+    _verifier_objectifs(section)
+    _verifier_action_du_plan(section, dossier)
     with transaction.atomic():
-        courant = _verrouiller_brouillon(dossier, acteur, version)
+        courant = _verrouiller_brouillon(dossier, acteur, version, SectionDossier.ACTION)
         avant = {champ: _valeur(getattr(courant, champ)) for champ in CHAMPS_ACTION}
         for champ, valeur in section.valeurs.items():
             setattr(courant, champ, valeur)
@@ -143,6 +175,30 @@ def modifier_action(
     return courant
 
 
+def _verifier_action_du_plan(section: SectionAction, dossier: Dossier) -> None:
+    action = section.valeurs.get("action_du_plan")
+    if action is not None and action.ligne.contrat_id != dossier.appel.contrat_id:
+        raise DonneesInvalides("Cette action n'appartient pas au plan d'actions de ce contrat.")
+
+
+def _verifier_objectifs(section: SectionAction) -> None:
+    """Operational objectives are those of the chosen pillar (Article 2's framework)."""
+    pilier = section.valeurs.get("pilier")
+    if pilier is None:
+        return
+    hors_pilier = sorted(
+        o.numero
+        for o in ObjectifOperationnel.objects.filter(
+            pk__in=[o.pk for o in section.objectifs_operationnels]
+        ).exclude(domaine__pilier=pilier)
+    )
+    if hors_pilier:
+        raise DonneesInvalides(
+            f"L'action relève du pilier {pilier.numero} : les objectifs opérationnels "
+            f"{', '.join(hors_pilier)} appartiennent à un autre pilier.",
+        )
+
+
 def _valeur(valeur: Any) -> Any:
     if hasattr(valeur, "pk"):
         return str(valeur)
@@ -156,7 +212,7 @@ def enregistrer_beneficiaires(
 ) -> Dossier:
     """Replace the public by age band: {tranche: (femmes, hommes)}."""
     with transaction.atomic():
-        courant = _verrouiller_brouillon(dossier, acteur, version)
+        courant = _verrouiller_brouillon(dossier, acteur, version, SectionDossier.PUBLIC)
         courant.beneficiaires.all().delete()
         Beneficiaires.objects.bulk_create(
             Beneficiaires(dossier=courant, tranche=t, femmes=f, hommes=h)
@@ -182,7 +238,7 @@ def enregistrer_budget(
     if erreurs:
         raise DonneesInvalides("Le budget n'est pas enregistré.", erreurs)
     with transaction.atomic():
-        courant = _verrouiller_brouillon(dossier, acteur, version)
+        courant = _verrouiller_brouillon(dossier, acteur, version, SectionDossier.BUDGET)
         courant.lignes_budget.all().delete()
         LigneBudget.objects.bulk_create(LigneBudget(dossier=courant, **ligne) for ligne in lignes)
         _nouvelle_version(courant)
@@ -247,7 +303,7 @@ def ajouter_piece(
     if erreurs:
         raise DonneesInvalides("La pièce n'est pas ajoutée.", erreurs)
     with transaction.atomic():
-        courant = _verrouiller_brouillon(dossier, acteur, dossier.version)
+        courant = _verrouiller_brouillon(dossier, acteur, dossier.version, SectionDossier.PIECES)
         contenu = b"".join(fichier.chunks())
         piece = PieceJointe(
             dossier=courant,
@@ -285,7 +341,9 @@ def erreurs_piece(fichier: UploadedFile) -> list[str]:
 
 def supprimer_piece(*, piece: PieceJointe, acteur: Utilisateur) -> None:
     with transaction.atomic():
-        courant = _verrouiller_brouillon(piece.dossier, acteur, piece.dossier.version)
+        courant = _verrouiller_brouillon(
+            piece.dossier, acteur, piece.dossier.version, SectionDossier.PIECES
+        )
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,
@@ -314,8 +372,8 @@ def erreurs_de_completude(dossier: Dossier, *, jour: date | None = None) -> list
     totaux = totaux_budget(dossier)
     if not totaux.equilibre:
         erreurs.append(
-            f"Le budget doit être équilibré : charges {totaux.charges} €, produits "
-            f"{totaux.produits} €."
+            f"Le budget doit être équilibré : charges {format_euros(totaux.charges)}, produits "
+            f"{format_euros(totaux.produits)}."
         )
     if not dossier.lignes_budget.filter(compte=CompteBudget.C74).exists():
         erreurs.append("Le budget ne sollicite aucune subvention (compte 74).")

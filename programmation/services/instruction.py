@@ -6,25 +6,29 @@ from django.db import transaction
 from django.db.models import F
 
 from comptes.models import Utilisateur
+from contrats.selectors import droits
 from historique.horloge import maintenant
 from historique.services import differences, enregistrer_evenement
 from programmation.actions import ActionProgrammation
 from programmation.models import Financement, Statut
-from programmation.permissions import peut_donner_avis
+from programmation.permissions import MOTIF_DEPORT, deporte_pour_instruire, peut_donner_avis
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
     DroitInsuffisant,
     TransitionInterdite,
 )
+from programmation.templatetags.montants import format_euros
 
 
 def _verrouiller(financement: Financement, acteur: Utilisateur, version: int) -> Financement:
     courant = (
         Financement.objects.select_for_update(of=("self",))
-        .select_related("dossier__appel__contrat", "financeur", "avis_par")
+        .select_related("dossier__appel__contrat", "dossier__structure", "financeur", "avis_par")
         .get(pk=financement.pk)
     )
+    if deporte_pour_instruire(droits(acteur, courant.dossier.appel.contrat), courant):
+        raise DroitInsuffisant(MOTIF_DEPORT)
     if not peut_donner_avis(acteur, courant):
         raise DroitInsuffisant(f"Seul {courant.financeur.nom} peut instruire ce financement.")
     if courant.version != version:
@@ -80,11 +84,11 @@ def _verifier_avis(avis: str, montant: Decimal | None, financement: Financement)
     if avis == Financement.Avis.DEFAVORABLE:
         return
     if montant is None or montant <= 0:
-        raise DonneesInvalides("Un avis favorable propose un montant supérieur à 0 €.")
+        raise DonneesInvalides("Un avis favorable propose un montant supérieur à 0,00 €.")
     if montant > financement.montant_demande:
         raise DonneesInvalides(
-            f"Le montant proposé ({montant} €) dépasse le montant demandé "
-            f"({financement.montant_demande} €)."
+            f"Le montant proposé ({format_euros(montant)}) dépasse le montant demandé "
+            f"({format_euros(financement.montant_demande)})."
         )
 
 
@@ -108,7 +112,8 @@ def fixer_montant_accorde(
             )
         if montant < 0 or montant > courant.montant_demande:
             raise DonneesInvalides(
-                f"Le montant accordé doit être compris entre 0 € et {courant.montant_demande} €."
+                "Le montant accordé doit être compris entre 0,00 € et "
+                f"{format_euros(courant.montant_demande)}."
             )
         avant = _etat(courant)
         courant.montant_accorde = montant

@@ -31,6 +31,10 @@ def courriels_suspendus() -> Iterator[None]:
         _suspendus.reset(jeton)
 
 
+def courriels_autorises() -> bool:
+    return not _suspendus.get()
+
+
 def destinataires(dossier: Dossier) -> list[str]:
     return sorted(
         Habilitation.objects.filter(
@@ -44,7 +48,7 @@ def destinataires(dossier: Dossier) -> list[str]:
 
 
 def notifier_porteur(dossier: Dossier, transition: "Transition", motif: str) -> None:
-    if _suspendus.get():
+    if not courriels_autorises():
         return
     objet = transition.objet_courriel.format(numero=dossier.numero)
     corps = (

@@ -8,6 +8,7 @@ from comptes.models import Utilisateur
 from contrats.models import Instance
 from gouvernance.models import Seance
 from gouvernance.services import creer_seance
+from historique.horloge import aujourdhui
 from programmation.models import AppelAProjets, Dossier, Statut
 from programmation.permissions import peut_piloter
 from programmation.services.comites import DecisionDemandee, statuer_en_comite
@@ -39,6 +40,7 @@ def tenir_comite(
         raise DroitInsuffisant("Seuls le pilote et l'État enregistrent les décisions des comités.")
     if not titre.strip():
         raise DonneesInvalides("Donnez un titre à la séance.")
+    _verifier_date(date, decisions)
     with transaction.atomic():
         _verifier_versions(decisions, versions or {})
         seance = creer_seance(
@@ -46,6 +48,25 @@ def tenir_comite(
         )
         statuer_en_comite(seance=seance, decisions=decisions, acteur=acteur)
     return seance
+
+
+def _verifier_date(jour: Date, decisions: list[DecisionDemandee]) -> None:
+    """A meeting decides on what happened: not in the future, and within its call's life,
+    from the opening of the call to the end of its programming year."""
+    if jour > aujourdhui():
+        raise DonneesInvalides(
+            f"La séance du {jour:%d/%m/%Y} n'a pas encore eu lieu : une décision s'enregistre "
+            "une fois la séance tenue."
+        )
+    for appel in {d.dossier.appel for d in decisions}:
+        fin = Date(appel.annee, 12, 31)
+        if not appel.date_ouverture <= jour <= fin:
+            raise DonneesInvalides(
+                f"La séance du {jour:%d/%m/%Y} est hors de la période de l'appel à projets "
+                f"{appel.annee} : entre l'ouverture des dépôts "
+                f"({appel.date_ouverture:%d/%m/%Y}) et la fin de l'année de programmation "
+                f"({fin:%d/%m/%Y})."
+            )
 
 
 def _verifier_versions(decisions: list[DecisionDemandee], versions: dict[int, int]) -> None:

@@ -15,6 +15,19 @@ from programmation.actions import ActionProgrammation
 from programmation.models import Structure
 from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant
 
+
+class StructureDejaEnregistree(DonneesInvalides):
+    """One structure per SIRET: the newcomer asks its référent to join instead."""
+
+    def __init__(self, structure: Structure):
+        referent = structure.referent or "un porteur de la structure"
+        super().__init__(
+            f"La structure « {structure.organisation.nom} » (SIRET {structure.siret}) est déjà "
+            f"enregistrée ; son référent est {referent}. Demandez-lui à la rejoindre."
+        )
+        self.structure_existante = structure
+
+
 TYPES_ORGANISATION = {
     Structure.Type.ASSOCIATION: Organisation.Type.ASSOCIATION,
     Structure.Type.SERVICE_MUNICIPAL: Organisation.Type.COMMUNE,
@@ -44,9 +57,11 @@ def creer_structure(
     acteur: Utilisateur,
     est_demo: bool = False,
 ) -> Structure:
-    """Register the structure a porteur acts for; a newcomer becomes its porteur."""
+    """Register the structure a porteur acts for; a newcomer becomes its porteur and its
+    référent. A SIRET already registered is refused: its référent is named, to ask him."""
     existantes = permissions.organisations_porteuses(droits(acteur, contrat))
     with transaction.atomic():
+        _verifier_siret_libre(valeurs.get("siret", ""))
         if existantes:
             organisation = Organisation.objects.select_for_update().get(pk=min(existantes))
             if Structure.objects.filter(organisation=organisation).exists():
@@ -66,7 +81,7 @@ def creer_structure(
                 acteur=acteur,
             )
         structure = Structure.objects.create(
-            organisation=organisation, est_demo=est_demo, **valeurs
+            organisation=organisation, est_demo=est_demo, referent=acteur, **valeurs
         )
         enregistrer_evenement(
             acteur=acteur,
@@ -75,6 +90,19 @@ def creer_structure(
             changements={champ: str(valeurs.get(champ, "")) for champ in CHAMPS},
         )
     return structure
+
+
+def _verifier_siret_libre(siret: str, sauf: Structure | None = None) -> None:
+    if not siret:
+        return
+    existante = (
+        Structure.objects.select_related("organisation", "referent")
+        .filter(siret=siret)
+        .exclude(pk=sauf.pk if sauf else None)
+        .first()
+    )
+    if existante is not None:
+        raise StructureDejaEnregistree(existante)
 
 
 def _code_libre(nom: str) -> str:
@@ -92,6 +120,7 @@ def modifier_structure(
     if not permissions.peut_agir_pour_structure(droits(acteur, contrat), structure.organisation_id):
         raise DroitInsuffisant("Vous ne pouvez modifier que votre structure.")
     with transaction.atomic():
+        _verifier_siret_libre(valeurs.get("siret", ""), sauf=structure)
         avant = {champ: str(getattr(structure, champ)) for champ in CHAMPS}
         for champ, valeur in valeurs.items():
             setattr(structure, champ, valeur)

@@ -6,10 +6,16 @@ from django.db.models import F
 from comptes.models import Utilisateur
 from contrats.selectors import droits
 from gouvernance.models import Seance
+from gouvernance.services import enregistrer_decision
 from historique.services import enregistrer_evenement
 from programmation.etats import Transition, transition_par_code
 from programmation.models import Dossier, TransitionDossier
-from programmation.permissions import peut_transitionner
+from programmation.permissions import (
+    MOTIF_DEPORT,
+    deporte_pour_transitionner,
+    peut_transitionner,
+)
+from programmation.services.effets import Contexte
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
@@ -41,14 +47,18 @@ def transitionner(
         )
         _verifier(courant, regle, acteur, motif, version)
         depuis = courant.statut
-        regle.precondition(courant, acteur)
-        regle.effet(courant, acteur)
-        courant.statut = regle.vers
+        contexte = Contexte(motif=motif, seance=seance)
+        regle.precondition(courant, acteur, contexte)
+        vers = regle.statut_d_arrivee(courant)
+        regle.effet(courant, acteur, contexte)
+        courant.statut = vers
         courant.motif_decision = motif
         courant.version = F("version") + 1
         courant.save(update_fields=["statut", "motif_decision", "version", "depose_le"])
         courant.refresh_from_db()
         _journaliser(courant, regle, depuis, acteur, motif, seance)
+        if seance is not None:
+            _inscrire_a_la_seance(courant, regle, acteur, motif, seance)
         notifier_porteur(courant, regle, motif)
     return courant
 
@@ -66,7 +76,10 @@ def _verifier(
             f"Impossible de « {regle.libelle.lower()} » un dossier au statut "
             f"« {dossier.get_statut_display()} »."
         )
-    if not peut_transitionner(droits(acteur, dossier.appel.contrat), regle.roles, dossier):
+    d = droits(acteur, dossier.appel.contrat)
+    if deporte_pour_transitionner(d, regle.roles, dossier):
+        raise DroitInsuffisant(MOTIF_DEPORT)
+    if not peut_transitionner(d, regle.roles, dossier):
         raise DroitInsuffisant(
             f"Vous n'avez pas le droit de « {regle.libelle.lower()} » ce dossier."
         )
@@ -87,7 +100,7 @@ def _journaliser(
         dossier=dossier,
         transition=regle.code,
         de=depuis,
-        vers=regle.vers,
+        vers=dossier.statut,
         acteur=acteur,
         motif=motif,
         seance=seance,
@@ -96,6 +109,20 @@ def _journaliser(
         acteur=acteur,
         objet=dossier,
         action=regle.action,
-        changements={"statut": [depuis, regle.vers]},
+        changements={"statut": [depuis, dossier.statut]},
+        motif=motif,
+    )
+
+
+def _inscrire_a_la_seance(
+    dossier: Dossier, regle: Transition, acteur: Utilisateur, motif: str, seance: Seance
+) -> None:
+    """A committee's decision is part of its meeting's record (gouvernance.Decision)."""
+    enregistrer_decision(
+        seance=seance,
+        objet=dossier,
+        decision=regle.code,
+        decision_libelle=regle.libelle,
+        acteur=acteur,
         motif=motif,
     )

@@ -18,6 +18,7 @@ from programmation.models import (
     Statut,
     Structure,
 )
+from programmation.validateurs import cle_luhn
 
 
 def villiers() -> Contrat:
@@ -52,7 +53,8 @@ class StructureFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     type = Structure.Type.ASSOCIATION
-    siret = "73282932000074"
+    # One structure per SIRET: each gets its own establishment number of one SIREN.
+    siret = factory.Sequence(lambda n: f"5120000{n:06d}" + cle_luhn(f"5120000{n:06d}"))
     rna = "W941000001"
     adresse = "1 rue des Hautes-Noues"
     code_postal = "94350"

@@ -26,13 +26,16 @@ from programmation.etats import Transition, transitions_depuis
 from programmation.models import (
     CodeTransition,
     Convention,
+    DemandeComplements,
     Dossier,
     Financement,
     Paiement,
     PieceJointe,
+    SectionDossier,
     Statut,
     Structure,
 )
+from programmation.services.complements import demander_complements
 from programmation.services.dossiers import ajouter_piece
 from programmation.services.instruction import donner_avis
 from programmation.services.paiements import enregistrer_paiement, total_paye
@@ -193,23 +196,27 @@ def _mener(dossier: Dossier, statut: str, avis: dict, motif: str) -> Dossier:
 def _prendre(transition: Transition, dossier: Dossier, motif: str) -> None:
     """Take the transition the way its screen does: a request for corrections has its form."""
     acteur = _acteur(transition, dossier)
-    if transition.code == "demander_complements":
-        from programmation.models import SectionDossier
-        from programmation.services.complements import demander_complements
-
-        demander_complements(
-            dossier=dossier,
-            acteur=acteur,
-            message=motif,
-            sections=[SectionDossier.ACTION],
-            echeance=aujourdhui() + timedelta(days=15),
-        )
+    if transition.code == CodeTransition.DEMANDER_COMPLEMENTS:
+        demander_les_complements(dossier, motif, acteur)
         return
     transitionner(
         dossier=dossier,
         transition=transition.code,
         acteur=acteur,
         motif=motif if transition.motif_obligatoire else "",
+    )
+
+
+def demander_les_complements(
+    dossier: Dossier, message: str = MOTIF, acteur: Utilisateur | None = None
+) -> DemandeComplements:
+    """The pilote (by default) asks to rework the action, due in a fortnight."""
+    return demander_complements(
+        dossier=dossier,
+        acteur=acteur or pilote_du(dossier.appel.contrat),
+        message=message,
+        sections=[SectionDossier.ACTION],
+        echeance=aujourdhui() + timedelta(days=15),
     )
 
 

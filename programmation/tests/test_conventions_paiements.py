@@ -21,6 +21,10 @@ from programmation.tests.outils import (
     verifier_refus,
 )
 
+# Payments are dated between the convention (made today) and today.
+AUJOURDHUI = timezone.localdate()
+JOUR = AUJOURDHUI.isoformat()
+
 pytestmark = pytest.mark.django_db
 
 
@@ -154,7 +158,8 @@ def test_financeur_records_an_advance(financeur):
     client = client_de(financeur)
 
     reponse = client.post(
-        url_paiements(convention), {"nature": "avance", "montant": "2 000,00", "date": "2031-02-01"}
+        url_paiements(convention),
+        {"nature": "avance", "montant": "2 000,00", "date": JOUR},
     )
 
     assert reponse.status_code == 302
@@ -162,13 +167,13 @@ def test_financeur_records_an_advance(financeur):
     assert (paiement.nature, paiement.montant, str(paiement.date)) == (
         "avance",
         Decimal("2000"),
-        "2031-02-01",
+        JOUR,
     )
     assert paiement.acteur == financeur
     assert "convention.paiement" in actions_de(dossier)
     page = texte(client.get(reponse["Location"]))
     assert "Le paiement est enregistré." in page
-    assert "01/02/2031" in page
+    assert f"{AUJOURDHUI:%d/%m/%Y}" in page
     assert page.count("2\u202f000,00\u00a0€") >= 3  # le paiement, le total payé, le reste
     dossier.refresh_from_db()
     assert dossier.statut == Statut.CONVENTIONNE
@@ -187,7 +192,8 @@ def test_overpayment_is_refused_and_nothing_is_saved(financeur):
     evenements = len(actions_de(dossier))
 
     reponse = client_de(financeur).post(
-        url_paiements(convention), {"nature": "solde", "montant": "1500", "date": "2031-06-01"}
+        url_paiements(convention),
+        {"nature": "solde", "montant": "1500", "date": JOUR},
     )
 
     assert reponse.status_code == 200
@@ -203,9 +209,9 @@ def test_overpayment_is_refused_and_nothing_is_saved(financeur):
 @pytest.mark.parametrize(
     "donnees, message",
     [
-        ({"nature": "avance", "montant": "0"}, "Le montant d'un paiement est supérieur à 0 €."),
-        ({"nature": "avance", "montant": "-5"}, "Le montant d'un paiement est supérieur à 0 €."),
-        ({"nature": "avance", "montant": "mille"}, "Saisissez un nombre."),
+        ({"nature": "avance", "montant": "0"}, "Le montant d'un paiement est supérieur à 0,00 €."),
+        ({"nature": "avance", "montant": "-5"}, "Le montant ne peut pas être négatif."),
+        ({"nature": "avance", "montant": "mille"}, "en notation française, par exemple 1 234,56"),
         ({"nature": "acompte", "montant": "100"}, "Sélectionnez un choix valide"),
         ({"nature": "avance", "montant": "100", "date": "demain"}, "Saisissez une date valide."),
         ({"nature": "avance", "montant": "100", "date": ""}, "Ce champ est obligatoire."),
@@ -215,9 +221,7 @@ def test_bad_payment_shows_a_french_message_and_saves_nothing(donnees, message, 
     dossier = dossier_conventionne()
     convention = convention_de(dossier)
 
-    reponse = client_de(financeur).post(
-        url_paiements(convention), {"date": "2031-02-01", **donnees}
-    )
+    reponse = client_de(financeur).post(url_paiements(convention), {"date": JOUR, **donnees})
 
     assert reponse.status_code == 200
     assert message in texte(reponse)
@@ -233,13 +237,15 @@ def test_the_last_balance_closes_the_dossier(etat):
     client = client_de(etat)
 
     avance = client.post(
-        url_paiements(convention), {"nature": "avance", "montant": "2500", "date": "2031-02-01"}
+        url_paiements(convention),
+        {"nature": "avance", "montant": "2500", "date": JOUR},
     )
     assert avance.status_code == 302
     dossier.refresh_from_db()
     assert dossier.statut == Statut.CONVENTIONNE
     reponse = client.post(
-        url_paiements(convention), {"nature": "solde", "montant": "2500", "date": "2031-09-01"}
+        url_paiements(convention),
+        {"nature": "solde", "montant": "2500", "date": JOUR},
     )
 
     assert reponse.status_code == 302
@@ -259,7 +265,8 @@ def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier(finan
     client = client_de(financeur)
 
     reponse = client.post(
-        url_paiements(convention), {"nature": "solde", "montant": "4000", "date": "2031-09-01"}
+        url_paiements(convention),
+        {"nature": "solde", "montant": "4000", "date": JOUR},
     )
 
     assert reponse.status_code == 302
@@ -272,13 +279,15 @@ def test_payment_after_the_balance_is_refused(financeur):
     convention = convention_de(dossier)
     client = client_de(financeur)
     client.post(
-        url_paiements(convention), {"nature": "solde", "montant": "3000", "date": "2031-09-01"}
+        url_paiements(convention),
+        {"nature": "solde", "montant": "3000", "date": JOUR},
     )
     dossier.refresh_from_db()
     assert dossier.statut == Statut.CONVENTIONNE  # the État's convention is not paid yet
 
     reponse = client.post(
-        url_paiements(convention), {"nature": "avance", "montant": "100", "date": "2031-09-02"}
+        url_paiements(convention),
+        {"nature": "avance", "montant": "100", "date": JOUR},
     )
 
     assert "Cette convention est soldée" in texte(reponse)
@@ -293,7 +302,8 @@ def test_payments_page_is_refused_to_others(nom, personne):
     verifier_refus(client.get(url_paiements(convention)), nom)
     verifier_refus(
         client.post(
-            url_paiements(convention), {"nature": "avance", "montant": "10", "date": "2031-02-01"}
+            url_paiements(convention),
+            {"nature": "avance", "montant": "10", "date": JOUR},
         ),
         nom,
     )
@@ -308,7 +318,8 @@ def test_readers_who_do_not_pay_this_convention_cannot_post_a_payment(nom, perso
     lecteur = porteur_du(dossier) if nom == "porteur_du_dossier" else personne(nom)
 
     reponse = client_de(lecteur).post(
-        url_paiements(convention), {"nature": "avance", "montant": "10", "date": "2031-02-01"}
+        url_paiements(convention),
+        {"nature": "avance", "montant": "10", "date": JOUR},
     )
 
     assert reponse.status_code == 403
@@ -320,7 +331,8 @@ def test_etat_records_the_payments_of_the_state_convention(etat):
     convention = convention_de(dossier, "etat")
 
     reponse = client_de(etat).post(
-        url_paiements(convention), {"nature": "avance", "montant": "2500", "date": "2031-02-01"}
+        url_paiements(convention),
+        {"nature": "avance", "montant": "2500", "date": JOUR},
     )
 
     assert reponse.status_code == 302

@@ -138,6 +138,10 @@ class TestDemoGeneree:
         assert _proche(parts["Développement économique et emploi"], 22.5)
         assert _proche(parts["Habitat et cadre de vie"], 14.6)
         assert s.total_credits_specifiques > 0 and s.total_droit_commun > 0
+        # Each 2015 dossier carries out its action of the plan: its page lists it.
+        assert [d.action_du_plan_id for d in appel.dossiers.order_by("numero")] == [
+            f.pk for f in fiches
+        ]
 
         premier = appel.dossiers.get(numero="2015-001")
         assert premier.intitule == fiches[0].intitule

@@ -18,17 +18,24 @@ registered URL name, so a new URL without its row fails.
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from contrats.models import Instance
+from contrats.tests.factories import UtilisateurFactory
 from gouvernance.services import creer_seance
+from historique.horloge import aujourdhui
 from programmation import urls as urls_programmation
-from programmation.models import Dossier, Statut
+from programmation.models import Dossier, Paiement, Statut
+from programmation.services.adhesions import demander_adhesion
+from programmation.services.comites import DecisionDemandee
 from programmation.services.dossiers import ajouter_piece
+from programmation.services.paiements import enregistrer_paiement
 from programmation.services.pieces import ajouter_document
+from programmation.services.seances import tenir_comite
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import AppelFactory, DossierFactory, villiers
 from programmation.tests.outils import (
@@ -42,6 +49,7 @@ from programmation.tests.outils import (
     dossier_propose,
     dossier_valide,
     financement,
+    instructeur_de,
     pilote_du,
     porteur_demo_du,
 )
@@ -72,6 +80,9 @@ POST_SEULEMENT = frozenset(
         "document_retirer",
         "appel_publier",
         "mettre_en_instruction_lot",
+        "demande_adhesion",
+        "accepter_adhesion",
+        "refuser_adhesion",
     }
 )
 
@@ -235,6 +246,47 @@ MATRICE = {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
     },
+    # --- Corrections: compléments asked by the pilotage or a financeur asked; versions read
+    # by the dossier's readers; a committee's decision reversed by the pilotage; a payment
+    # cancelled by the financeur who records it ---
+    "demande_complements": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "versions": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": PAGE,
+    },
+    "revenir_sur_decision": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "annulation_paiement": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": PAGE,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    # --- Each person's space; joining a structure (refusals come back as messages) ---
+    "mon_espace": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    "demande_adhesion": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
+        "autre_financeur": TRAITE, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": TRAITE,
+    },
+    "accepter_adhesion": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
+        "autre_financeur": TRAITE, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": TRAITE,
+    },
+    "refuser_adhesion": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
+        "autre_financeur": TRAITE, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": TRAITE,
+    },
+    # --- The page of an action of the contract's plan: public ---
+    "fiche_action": {
+        "anonyme": PAGE, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
 }
 # fmt: on
 
@@ -367,7 +419,60 @@ def _seance():
     return _url("seance", seance.pk), None
 
 
+def _avance_caf():
+    dossier = dossier_conventionne()
+    convention = convention_de(dossier, "caf")
+    paiement = enregistrer_paiement(
+        convention=convention,
+        nature=Paiement.Nature.AVANCE,
+        montant=Decimal("100"),
+        date=aujourdhui(),
+        acteur=instructeur_de(convention.financement),
+    )
+    return _url("annulation_paiement", paiement.pk), dossier
+
+
+def _valide_en_comite():
+    dossier = dossier_propose()
+    tenir_comite(
+        instance=villiers().instances.get(nature=Instance.Nature.COPIL_POLITIQUE),
+        date=aujourdhui(),
+        titre="COPIL",
+        decisions=[DecisionDemandee(dossier, "valider")],
+        acteur=pilote_du(villiers()),
+    )
+    return _url("revenir_sur_decision", dossier.pk), dossier
+
+
+def _adhesion(nom: str):
+    """A request of a newcomer to join the draft's structure."""
+
+    def cible():
+        dossier = DossierFactory(complet=True)
+        demande = demander_adhesion(
+            structure=dossier.structure, contrat=villiers(), acteur=UtilisateurFactory()
+        )
+        if nom == "demande_adhesion":
+            return _url(nom, SLUG, dossier.structure.pk), dossier
+        return _url(nom, demande.pk), dossier
+
+    return cible
+
+
+def _fiche_action():
+    return _url("fiche_action", SLUG, 1), None
+
+
 CIBLES = {
+    "demande_complements": _en_instruction("demande_complements"),
+    "versions": _en_instruction("versions"),
+    "revenir_sur_decision": _valide_en_comite,
+    "annulation_paiement": _avance_caf,
+    "mon_espace": lambda: (_url("mon_espace"), None),
+    "demande_adhesion": _adhesion("demande_adhesion"),
+    "accepter_adhesion": _adhesion("accepter_adhesion"),
+    "refuser_adhesion": _adhesion("refuser_adhesion"),
+    "fiche_action": _fiche_action,
     "appels": _du_contrat("appels", dossier_en_instruction),
     "appel": _page_de_l_appel("appel", preparer=dossier_en_instruction),
     "plan_annuel": _page_de_l_appel("plan_annuel", preparer=dossier_en_instruction),

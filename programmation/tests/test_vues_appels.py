@@ -32,10 +32,10 @@ def url(nom: str, appel: AppelAProjets) -> str:
 def donnees_appel(**autres) -> dict:
     axes = villiers().axes.order_by("numero")
     return {
-        "annee": "2041",
-        "titre": "Appel à projets 2041",
-        "date_ouverture": "2040-11-01",
-        "date_cloture": "2041-01-15",
+        "annee": "2019",
+        "titre": "Appel à projets 2019",
+        "date_ouverture": "2018-11-01",
+        "date_cloture": "2019-01-15",
         "priorites": "Réussite éducative et emploi des jeunes",
         "criteres": [axes[0].pk, axes[2].pk],
         **autres,
@@ -61,38 +61,38 @@ def test_pilote_creates_a_call_with_its_criteria(pilote):
     client = client_de(pilote)
     reponse = client.post(URL_NOUVEAU, donnees_appel())
 
-    appel = AppelAProjets.objects.get(contrat=villiers(), annee=2041)
+    appel = AppelAProjets.objects.get(contrat=villiers(), annee=2019)
     assert reponse.status_code == 302
     assert reponse["Location"] == url_tableau(appel)
-    assert appel.titre == "Appel à projets 2041"
-    assert appel.date_ouverture == date(2040, 11, 1)
-    assert appel.date_cloture == date(2041, 1, 15)
+    assert appel.titre == "Appel à projets 2019"
+    assert appel.date_ouverture == date(2018, 11, 1)
+    assert appel.date_cloture == date(2019, 1, 15)
     assert not appel.publie
     axes = villiers().axes.order_by("numero")
     assert set(appel.criteres.all()) == {axes[0], axes[2]}
     assert actions_de(appel) == ["appel.creation"]
     suite = client.get(reponse["Location"])
-    assert "L'appel à projets 2041 est créé." in texte(suite)
+    assert "L'appel à projets 2019 est créé." in texte(suite)
 
 
 def test_new_call_accepts_french_dates_and_same_day_closing(etat):
     reponse = client_de(etat).post(
         URL_NOUVEAU,
-        donnees_appel(date_ouverture="15/01/2041", date_cloture="15/01/2041", criteres=[]),
+        donnees_appel(date_ouverture="15/01/2019", date_cloture="15/01/2019", criteres=[]),
     )
 
     assert reponse.status_code == 302
-    appel = AppelAProjets.objects.get(contrat=villiers(), annee=2041)
-    assert appel.date_cloture == appel.date_ouverture == date(2041, 1, 15)
+    appel = AppelAProjets.objects.get(contrat=villiers(), annee=2019)
+    assert appel.date_cloture == appel.date_ouverture == date(2019, 1, 15)
     assert not appel.criteres.exists()
 
 
 @pytest.mark.parametrize(
     "autres, message",
     [
-        ({"date_cloture": "2040-10-31"}, "La clôture des dépôts doit suivre leur ouverture."),
+        ({"date_cloture": "2018-10-31"}, "La clôture des dépôts doit suivre leur ouverture."),
         ({"titre": ""}, "Ce champ est obligatoire."),
-        ({"date_ouverture": "31/02/2041"}, "Saisissez une date valide."),
+        ({"date_ouverture": "31/02/2019"}, "Saisissez une date valide."),
         ({"annee": "deux mille"}, "Saisissez un nombre entier."),
         ({"annee": "1850"}, "supérieure ou égale à 2000"),
         ({"criteres": ["999999"]}, "Sélectionnez un choix valide"),
@@ -112,12 +112,12 @@ def test_bad_new_call_shows_a_french_message_and_creates_nothing(autres, message
 
 
 def test_a_second_call_for_the_same_year_is_refused(pilote):
-    existant = AppelFactory(annee=2041)
+    existant = AppelFactory(annee=2019)
 
     reponse = client_de(pilote).post(URL_NOUVEAU, donnees_appel(titre="Doublon"))
 
-    assert "Un appel à projets existe déjà pour 2041 dans ce contrat." in texte(reponse)
-    assert AppelAProjets.objects.filter(contrat=villiers(), annee=2041).get() == existant
+    assert "Un appel à projets existe déjà pour 2019 dans ce contrat." in texte(reponse)
+    assert AppelAProjets.objects.filter(contrat=villiers(), annee=2019).get() == existant
     existant.refresh_from_db()
     assert existant.titre != "Doublon"
 
@@ -142,7 +142,7 @@ def test_new_call_in_an_unknown_contract_is_not_found(pilote):
 
 
 def test_pilote_changes_a_call_but_not_its_year(pilote):
-    appel = AppelFactory(annee=2042, titre="Ancien titre")
+    appel = AppelFactory(annee=2018, titre="Ancien titre")
     client = client_de(pilote)
     page = client.get(url("appel_modifier", appel))
     assert page.status_code == 200
@@ -151,26 +151,26 @@ def test_pilote_changes_a_call_but_not_its_year(pilote):
 
     reponse = client.post(
         url("appel_modifier", appel),
-        donnees_appel(annee="2050", titre="Nouveau titre", criteres=[]),
+        donnees_appel(annee="2017", titre="Nouveau titre", criteres=[]),
     )
 
     assert reponse.status_code == 302
     appel.refresh_from_db()
-    assert appel.annee == 2042
+    assert appel.annee == 2018
     assert appel.titre == "Nouveau titre"
-    assert appel.date_cloture == date(2041, 1, 15)
+    assert appel.date_cloture == date(2019, 1, 15)
     evenement = historique_de(appel).first()
     assert evenement.action == "appel.modification"
     assert evenement.changements["titre"] == ["Ancien titre", "Nouveau titre"]
 
 
 def test_bad_change_of_a_call_changes_nothing(etat):
-    appel = AppelFactory(annee=2042, titre="Titre")
+    appel = AppelFactory(annee=2018, titre="Titre")
     ouverture, cloture = appel.date_ouverture, appel.date_cloture
 
     reponse = client_de(etat).post(
         url("appel_modifier", appel),
-        donnees_appel(titre="Autre", date_ouverture="2041-05-01", date_cloture="2041-04-01"),
+        donnees_appel(titre="Autre", date_ouverture="2019-05-01", date_cloture="2019-04-01"),
     )
 
     assert "La clôture des dépôts doit suivre leur ouverture." in texte(reponse)
@@ -255,9 +255,9 @@ def test_unchanged_envelopes_write_nothing(pilote):
 @pytest.mark.parametrize(
     "saisie, message",
     [
-        ("-10", "supérieure ou égale à 0"),
-        ("beaucoup", "Saisissez un nombre."),
-        ("1,234", "2 chiffres"),
+        ("-10", "Le montant ne peut pas être négatif."),
+        ("beaucoup", "en notation française, par exemple 1 234,56"),
+        ("1,234", "en notation française, par exemple 1 234,56"),
     ],
 )
 def test_bad_envelope_changes_nothing(saisie, message, pilote):

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from gouvernance.models import Decision, Seance
+from historique.horloge import aujourdhui
 from historique.models import Evenement
 from programmation.models import Dossier, Statut
 from programmation.services import seances as service_seances
@@ -32,7 +33,8 @@ def url(nom: str, appel) -> str:
 
 def seance_postee(dossiers_decisions: dict, titre: str = "Comité du printemps") -> dict:
     """POST data: {dossier: (decision, motif)} plus the meeting's date and title."""
-    donnees = {"date": "2031-03-12", "titre": titre}
+    # Held today: a committee records what it decided, never a meeting still to come.
+    donnees = {"date": aujourdhui().isoformat(), "titre": titre}
     for dossier, (decision, motif) in dossiers_decisions.items():
         donnees[f"decision_{dossier.pk}"] = decision
         donnees[f"motif_{dossier.pk}"] = motif
@@ -91,7 +93,7 @@ def test_admissibility_committee_records_the_meeting_and_all_decisions(pilote):
     assert reponse.status_code == 302
     assert reponse["Location"] == reverse("programmation:seance", args=[seance.pk])
     assert seance.instance.nature == "comite_recevabilite"
-    assert str(seance.date) == "2031-03-12"
+    assert seance.date == aujourdhui()
     assert {d.decision: d.motif for d in seance.decisions.all()} == {
         "declarer_recevable": "",
         "declarer_irrecevable": "Action hors du périmètre du quartier",
@@ -107,7 +109,7 @@ def test_admissibility_committee_records_the_meeting_and_all_decisions(pilote):
     assert actions_de(seance).count("seance.decision") == 2
     assert "seance.creation" in actions_de(seance)
     suite = texte(client.get(reponse["Location"]))
-    assert "Séance du 12/03/2031 enregistrée : 2 décision(s)." in suite
+    assert f"Séance du {aujourdhui():%d/%m/%Y} enregistrée : 2 décision(s)." in suite
 
 
 def test_missing_reason_for_inadmissible_names_the_dossier_and_records_nothing(pilote):
@@ -310,7 +312,7 @@ def test_meeting_record_shows_decisions_with_links_and_reasons(nom, pilote, pers
     assert reponse.status_code == 200
     page = texte(reponse)
     assert INDEFINI not in page
-    assert "12/03/2031" in page
+    assert f"{aujourdhui():%d/%m/%Y}" in page
     assert "Comité de recevabilité" in page
     assert reverse("programmation:dossier", args=[a.pk]) in page
     assert reverse("programmation:dossier", args=[b.pk]) in page

@@ -101,12 +101,16 @@ def test_pilote_sees_the_committee_decisions_with_a_motif_where_required(client,
     assert reverse("programmation:dossier_action", args=[dossier.pk]) not in html
 
 
-def test_membre_and_financeur_see_no_transition_button(client, membre, financeur):
+def test_membre_sees_no_transition_button_and_financeur_only_the_request_for_complements(
+    client, membre, financeur
+):
     dossier = DossierFactory(depose=True)
-    for compte in (membre, financeur):
-        client.force_login(compte)
-        html = page_dossier(client, dossier)
-        assert "Actions possibles" not in html
+    client.force_login(membre)
+    assert "Actions possibles" not in page_dossier(client, dossier)
+    client.force_login(financeur)
+    html = page_dossier(client, dossier)
+    assert "Demander des compléments" in html
+    assert "Déclarer recevable" not in html and "Retirer le dossier" not in html
 
 
 def test_financements_show_avis_to_partners_and_amounts_to_the_porteur(client, financeur):

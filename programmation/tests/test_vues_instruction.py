@@ -310,9 +310,12 @@ def test_caf_agent_cannot_give_the_state_avis(financeur):
     "donnees, message",
     [
         ({"avis": "favorable", "montant_propose": ""}, "Un avis favorable propose un montant"),
-        ({"avis": "favorable", "montant_propose": "-5"}, "Un avis favorable propose un montant"),
+        ({"avis": "favorable", "montant_propose": "-5"}, "Le montant ne peut pas être négatif."),
         ({"avis": "favorable", "montant_propose": "9000"}, "dépasse le montant demandé"),
-        ({"avis": "reserve", "montant_propose": "douze"}, "Saisissez un nombre."),
+        (
+            {"avis": "reserve", "montant_propose": "douze"},
+            "en notation française, par exemple 1 234,56",
+        ),
         ({"avis": "", "montant_propose": "100"}, "Ce champ est obligatoire."),
         ({"avis": "en_attente", "montant_propose": "100"}, "Sélectionnez un choix valide"),
     ],
@@ -415,8 +418,8 @@ def test_financeur_grants_less_than_proposed_after_validation(financeur):
     "montant, message",
     [
         ("5000", "Le montant accordé doit être compris entre 0"),
-        ("-1", "Le montant accordé doit être compris entre 0"),
-        ("beaucoup", "Saisissez un nombre."),
+        ("-1", "Le montant ne peut pas être négatif."),
+        ("beaucoup", "en notation française, par exemple 1 234,56"),
         ("", "Ce champ est obligatoire."),
     ],
 )

@@ -534,7 +534,7 @@ def test_deleting_a_budget_line_by_ticking_it(client):
         ),
         (
             {"sens": "charge", "compte": "60", "libelle": "Achats", "montant": "dix"},
-            "Saisissez un montant, par exemple 1500,00.",
+            "en notation française, par exemple 1 234,56",
         ),
         (
             {"sens": "charge", "compte": "74", "libelle": "Subvention", "montant": "10"},

@@ -470,7 +470,7 @@ def convention_paiements(request: HttpRequest, pk: int) -> HttpResponse:
             "convention": convention,
             "financement": convention.financement,
             "dossier": dossier,
-            "etat": selecteurs.etat_paiements(convention),
+            "etat": selecteurs.etat_paiements(convention, peut_payer),
             "form": form,
             "erreur": erreur,
             "peut_payer": peut_payer,

@@ -33,16 +33,19 @@ from programmation.models import (
     CodeTransition,
     DocumentStructure,
     Dossier,
+    SectionDossier,
     Statut,
     Structure,
     VersionDossier,
 )
 from programmation.permissions import (
+    adhesions_a_traiter,
     est_porteur_du_dossier,
     peut_gerer_porte_documents,
     peut_lire_document_du_dossier,
     peut_lire_dossier,
     peut_lire_recepisse,
+    peut_modifier_dossier,
 )
 from programmation.selectors import dossiers as selecteurs
 from programmation.selectors import pieces as selecteurs_pieces
@@ -53,6 +56,7 @@ from programmation.services.dossiers import (
     enregistrer_beneficiaires,
     enregistrer_budget,
     modifier_action,
+    refus_de_modification,
     supprimer_piece,
 )
 from programmation.services.erreurs import ErreurProgrammation
@@ -104,7 +108,15 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programmation/porteur/structure.html",
-        {"contrat": contrat, "form": form, "structure": existante, "erreur": erreur},
+        {
+            "contrat": contrat,
+            "form": form,
+            "structure": existante,
+            "erreur": erreur,
+            "adhesions": adhesions_a_traiter(request.user, contrat),
+            # A SIRET already registered: the page offers to ask its référent to join.
+            "structure_existante": getattr(erreur, "structure_existante", None),
+        },
     )
 
 
@@ -202,6 +214,11 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
     courant = selecteurs.dossier_par_pk(pk)
     if not peut_lire_dossier(request.user, courant):
         raise PermissionDenied
+    regle = transition_par_code(nom)
+    if regle is not None and (not regle.proposee or regle.formulaire):
+        # Those go through their own page, which gathers what they need beyond a motif.
+        messages.error(request, "Cette action ne se fait pas depuis ce bouton.")
+        return redirect("programmation:dossier", pk=courant.pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Le formulaire est incomplet : rechargez la page et recommencez.")
@@ -228,15 +245,21 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
 # ---------------------------------------------------------------- sections of a draft
 
 
-def _brouillon_du_porteur(request: HttpRequest, pk: int) -> Dossier | HttpResponse:
-    """The porteur's dossier while a draft; a redirection with a message once submitted."""
+def _brouillon_du_porteur(
+    request: HttpRequest, pk: int, section: SectionDossier
+) -> Dossier | HttpResponse:
+    """The porteur's dossier while this section may change (a draft, or a correction asked);
+    otherwise a redirection with a message."""
     courant = selecteurs.dossier_par_pk(pk)
     if not est_porteur_du_dossier(droits(request.user, courant.appel.contrat), courant):
         raise PermissionDenied
-    if courant.statut != Statut.BROUILLON:
+    if not peut_modifier_dossier(request.user, courant, section):
         messages.error(
             request,
-            f"Ce dossier est « {courant.get_statut_display()} » : il ne peut plus être modifié.",
+            refus_de_modification(courant, section)
+            if courant.statut == Statut.A_COMPLETER
+            else f"Ce dossier est « {courant.get_statut_display()} » : il ne peut plus être "
+            "modifié.",
         )
         return redirect("programmation:dossier", pk=courant.pk)
     return courant
@@ -252,7 +275,7 @@ def _page_section(request, template: str, courant: Dossier, **contexte) -> HttpR
 
 @login_required
 def dossier_action(request: HttpRequest, pk: int) -> HttpResponse:
-    courant = _brouillon_du_porteur(request, pk)
+    courant = _brouillon_du_porteur(request, pk, SectionDossier.ACTION)
     if isinstance(courant, HttpResponse):
         return courant
     form = SectionActionForm(request.POST if request.method == "POST" else None, dossier=courant)
@@ -275,7 +298,7 @@ def dossier_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dossier_public(request: HttpRequest, pk: int) -> HttpResponse:
-    courant = _brouillon_du_porteur(request, pk)
+    courant = _brouillon_du_porteur(request, pk, SectionDossier.PUBLIC)
     if isinstance(courant, HttpResponse):
         return courant
     form = PublicForm(request.POST if request.method == "POST" else None, dossier=courant)
@@ -305,7 +328,7 @@ def _lignes_en_plus(request: HttpRequest) -> int:
 
 @login_required
 def dossier_budget(request: HttpRequest, pk: int) -> HttpResponse:
-    courant = _brouillon_du_porteur(request, pk)
+    courant = _brouillon_du_porteur(request, pk, SectionDossier.BUDGET)
     if isinstance(courant, HttpResponse):
         return courant
     en_plus = _lignes_en_plus(request)
@@ -358,7 +381,7 @@ def _formulaire_version(courant: Dossier, donnees) -> VersionForm:
 
 @login_required
 def dossier_pieces(request: HttpRequest, pk: int) -> HttpResponse:
-    courant = _brouillon_du_porteur(request, pk)
+    courant = _brouillon_du_porteur(request, pk, SectionDossier.PIECES)
     if isinstance(courant, HttpResponse):
         return courant
     form = PieceForm(

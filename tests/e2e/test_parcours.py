@@ -78,7 +78,9 @@ def test_demo_account_logs_in_and_out(page: Page, live_server, contrat_charge, i
     expect(connexion.titre).to_have_text("Se connecter")
     connexion.se_connecter(identifiant, MOT_DE_PASSE_DEMO)
 
-    expect(accueil.titre).to_have_text("Les contrats de ville")
+    # After login, each person lands on their workspace, whatever their roles.
+    expect(accueil.titre).to_have_text("Mon espace")
+    expect(page.get_by_role("heading", name=contrat_charge.titre)).to_be_visible()
     expect(accueil.lien_compte(nom_affiche)).to_be_visible()
     expect(accueil.lien_se_connecter).to_have_count(0)
 

@@ -1,0 +1,196 @@
+""" "Mon espace": each person's to-do list, per contract and role, with counts and links."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.urls import reverse
+
+from contrats.models import Contrat, Habilitation
+from contrats.selectors import Droits, droits
+from historique.horloge import maintenant
+from programmation import permissions
+from programmation.models import (
+    AppelAProjets,
+    CodeTransition,
+    Dossier,
+    Financement,
+    Paiement,
+    Statut,
+    TransitionDossier,
+)
+from programmation.selectors.instruction import synthese_cofinancement
+
+# An avis is overdue three weeks after the dossier was put in instruction.
+DELAI_AVIS = timedelta(days=21)
+
+
+@dataclass(frozen=True)
+class Tache:
+    libelle: str
+    nombre: int
+    url: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class EspaceContrat:
+    contrat: Contrat
+    roles: list[str]
+    taches: list[Tache]
+
+
+def mon_espace(utilisateur) -> list[EspaceContrat]:
+    """One block per contract where the person holds a role, its tasks first."""
+    contrats = Contrat.objects.filter(habilitations__utilisateur=utilisateur).distinct()
+    espaces = []
+    for contrat in contrats.order_by("-date_debut"):
+        d = droits(utilisateur, contrat)
+        taches = _taches(utilisateur, d, contrat)
+        espaces.append(EspaceContrat(contrat, _roles(utilisateur, contrat), taches))
+    return espaces
+
+
+def _roles(utilisateur, contrat: Contrat) -> list[str]:
+    habilitations = Habilitation.objects.filter(utilisateur=utilisateur, contrat=contrat)
+    return sorted(
+        f"{h.get_role_display()} · {h.organisation.nom}" if h.organisation else h.get_role_display()
+        for h in habilitations.select_related("organisation")
+    )
+
+
+def _taches(utilisateur, d: Droits, contrat: Contrat) -> list[Tache]:
+    taches: list[Tache] = []
+    appel = contrat.appels.order_by("-annee").first()
+    if permissions.organisations_porteuses(d):
+        taches += _taches_porteur(utilisateur, d, contrat)
+    if permissions.pilote(d) and appel:
+        taches += _taches_pilotage(d, contrat, appel)
+    if permissions.agit_comme_financeur(d):
+        taches += _taches_financeur(d, contrat)
+    if permissions.siege_dans_une_instance(d) and appel:
+        taches += _taches_membre(contrat, appel)
+    return taches
+
+
+def _par_statut(dossiers: QuerySet[Dossier]) -> dict[str, int]:
+    return dict(dossiers.values("statut").annotate(n=Count("pk")).values_list("statut", "n"))
+
+
+def _taches_porteur(utilisateur, d: Droits, contrat: Contrat) -> list[Tache]:
+    dossiers = Dossier.objects.filter(
+        appel__contrat=contrat, structure__organisation__in=permissions.organisations_porteuses(d)
+    )
+    nombres = _par_statut(dossiers)
+    url = reverse("programmation:mes_dossiers", args=[contrat.slug])
+    deposes = dossiers.filter(versions__isnull=False).distinct().count()
+    adhesions = permissions.adhesions_a_traiter(utilisateur, contrat).count()
+    return [
+        Tache("Brouillons à terminer et déposer", nombres.get(Statut.BROUILLON, 0), url),
+        Tache(
+            "Compléments demandés",
+            nombres.get(Statut.A_COMPLETER, 0),
+            url,
+            "Modifiez les parties demandées, puis redéposez le dossier.",
+        ),
+        Tache(
+            "Dossiers conventionnés, en attente de paiement",
+            nombres.get(Statut.CONVENTIONNE, 0),
+            url,
+        ),
+        Tache("Récépissés de dépôt", deposes, url, "Un récépissé par dossier déposé."),
+        Tache(
+            "Demandes à rejoindre votre structure",
+            adhesions,
+            reverse("programmation:structure", args=[contrat.slug]),
+        ),
+    ]
+
+
+def _taches_pilotage(d: Droits, contrat: Contrat, appel: AppelAProjets) -> list[Tache]:
+    nombres = _par_statut(Dossier.objects.filter(appel=appel))
+    args = [contrat.slug, appel.annee]
+    en_retard = _avis_en_retard(appel).count()
+    depassements = sum(1 for ligne in synthese_cofinancement(appel, d).lignes if ligne.depasse)
+    return [
+        Tache(
+            f"Dossiers {appel.annee} en attente du comité de recevabilité",
+            nombres.get(Statut.DEPOSE, 0),
+            reverse("programmation:comite_recevabilite", args=args),
+        ),
+        Tache(
+            f"Dossiers {appel.annee} en attente du comité de pilotage",
+            nombres.get(Statut.PROPOSE, 0),
+            reverse("programmation:comite_pilotage", args=args),
+        ),
+        Tache(
+            "Avis de financeurs en retard",
+            en_retard,
+            reverse("programmation:dossiers_appel", args=args),
+            f"Attendus depuis plus de {DELAI_AVIS.days} jours d'instruction.",
+        ),
+        Tache(
+            f"Enveloppes {appel.annee} dépassées",
+            depassements,
+            reverse("programmation:dossiers_appel", args=args),
+            "Une enveloppe est dépassée quand ce qui est accordé ou proposé excède son montant.",
+        ),
+    ]
+
+
+def _avis_en_retard(appel: AppelAProjets) -> QuerySet[Financement]:
+    mis_en_instruction_avant = TransitionDossier.objects.filter(
+        dossier=OuterRef("dossier"),
+        transition=CodeTransition.METTRE_EN_INSTRUCTION,
+        horodatage__lt=maintenant() - DELAI_AVIS,
+    )
+    return Financement.objects.filter(
+        dossier__appel=appel,
+        dossier__statut=Statut.EN_INSTRUCTION,
+        avis=Financement.Avis.EN_ATTENTE,
+    ).filter(Exists(mis_en_instruction_avant))
+
+
+def _taches_financeur(d: Droits, contrat: Contrat) -> list[Tache]:
+    a_instruire = Financement.objects.filter(
+        permissions.filtre_financements_instruits(d),
+        dossier__appel__contrat=contrat,
+        dossier__statut=Statut.EN_INSTRUCTION,
+        avis=Financement.Avis.EN_ATTENTE,
+    )
+    solde_verse = Paiement.objects.filter(
+        convention=OuterRef("pk"), nature=Paiement.Nature.SOLDE, annule=False
+    )
+    a_payer = permissions.conventions_a_payer(d, contrat).exclude(Exists(solde_verse))
+    appel = (
+        a_instruire.values_list("dossier__appel__annee", flat=True)
+        .order_by("-dossier__appel__annee")
+        .first()
+    )
+    url = (
+        reverse("programmation:dossiers_appel", args=[contrat.slug, appel])
+        if appel
+        else reverse("programmation:appels", args=[contrat.slug])
+    )
+    return [
+        Tache("Avis à donner", a_instruire.count(), url),
+        Tache(
+            "Paiements à enregistrer",
+            a_payer.count(),
+            reverse("programmation:appels", args=[contrat.slug]),
+            "Conventions dont le solde n'est pas encore versé.",
+        ),
+    ]
+
+
+def _taches_membre(contrat: Contrat, appel: AppelAProjets) -> list[Tache]:
+    nombres = _par_statut(Dossier.objects.filter(appel=appel))
+    url = reverse("programmation:dossiers_appel", args=[contrat.slug, appel.annee])
+    return [
+        Tache(
+            f"Dossiers {appel.annee} que les instances examinent",
+            nombres.get(Statut.DEPOSE, 0) + nombres.get(Statut.PROPOSE, 0),
+            url,
+            "Déposés (comité de recevabilité) ou proposés (comité de pilotage).",
+        )
+    ]

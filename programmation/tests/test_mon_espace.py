@@ -1,0 +1,93 @@
+""" "Mon espace": after login, each person's to-do list with counts and links."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from historique.horloge import aujourdhui, rejouer_a
+from programmation.models import SectionDossier, Statut
+from programmation.selectors.espace import mon_espace
+from programmation.services.complements import demander_complements
+from programmation.tests import outils
+from programmation.tests.factories import AppelFactory, DossierFactory
+
+URL = "/mon-espace/"
+
+
+def _taches(utilisateur) -> dict[str, int]:
+    return {t.libelle: t.nombre for espace in mon_espace(utilisateur) for t in espace.taches}
+
+
+def test_the_pilote_sees_what_waits_for_each_committee(db, pilote):
+    appel = AppelFactory()
+    outils.dossier_depose(appel)
+    outils.dossier_depose(appel)
+    outils.dossier_propose(appel)
+    taches = _taches(pilote)
+    assert taches[f"Dossiers {appel.annee} en attente du comité de recevabilité"] == 2
+    assert taches[f"Dossiers {appel.annee} en attente du comité de pilotage"] == 1
+
+
+def test_the_financeur_sees_the_avis_it_must_give(db, financeur, autre_financeur):
+    outils.dossier_en_instruction()
+    outils.dossier_en_instruction()
+    assert _taches(financeur)["Avis à donner"] == 2
+    assert _taches(autre_financeur)["Avis à donner"] == 0
+
+
+def test_the_financeur_sees_the_payments_to_record(db, financeur):
+    outils.dossier_conventionne()
+    assert _taches(financeur)["Paiements à enregistrer"] == 1
+
+
+def test_the_porteur_sees_its_drafts_and_the_corrections_asked(db, pilote):
+    appel = AppelFactory()
+    brouillon = DossierFactory(appel=appel)
+    porteur = outils.porteur_du(brouillon)
+    depose = outils.dossier_depose(appel, structure=brouillon.structure)
+    demander_complements(
+        dossier=depose,
+        acteur=pilote,
+        message="Joignez le RIB",
+        sections=[SectionDossier.PIECES],
+        echeance=aujourdhui() + timedelta(days=10),
+    )
+    taches = _taches(porteur)
+    assert taches["Brouillons à terminer et déposer"] == 1
+    assert taches["Compléments demandés"] == 1
+    assert taches["Récépissés de dépôt"] == 1
+
+
+def test_an_overdue_avis_is_counted_after_three_weeks_of_instruction(db, pilote):
+    appel = AppelFactory()
+    dossier = outils.dossier_recevable(appel)
+    with rejouer_a(timezone.now() - timedelta(days=30)):
+        outils.mener_au_statut(dossier, Statut.EN_INSTRUCTION)
+    outils.dossier_en_instruction(appel)
+    assert _taches(pilote)["Avis de financeurs en retard"] == 2  # CAF and État, one dossier
+
+
+def test_the_page_lists_the_tasks_with_their_links(db, pilote):
+    appel = AppelFactory()
+    outils.dossier_depose(appel)
+    page = outils.texte(outils.client_de(pilote).get(URL))
+    assert "Mon espace" in page
+    url = reverse("programmation:comite_recevabilite", args=[appel.contrat.slug, appel.annee])
+    assert url in page
+
+
+def test_a_person_without_a_role_is_told_how_to_get_one(db, sans_role):
+    page = outils.texte(outils.client_de(sans_role).get(URL))
+    assert "Vous n'avez encore aucun rôle" in page
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(db):
+    reponse = outils.client_de(None).get(URL)
+    assert reponse.status_code == 302
+    assert reponse["Location"].startswith(reverse("comptes:connexion"))
+
+
+def test_the_menu_leads_back_to_the_workspace(db, porteur):
+    page = outils.texte(outils.client_de(porteur).get("/"))
+    assert 'href="/mon-espace/"' in page
