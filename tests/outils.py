@@ -6,12 +6,15 @@
   it belongs to, so that the root conftest fails a test whose page used one.
 """
 
+import re
 import sys
 import threading
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -239,3 +242,74 @@ def est_un_gabarit_du_projet(fichier: str) -> bool:
         return False
     chemin = Path(fichier).resolve()
     return any(chemin.is_relative_to(d) for d in dossiers_de_gabarits_du_projet())
+
+
+# --- OpenAPI: what a JSON answer of the API departs from in its declared schema ----------
+
+
+def ecarts_au_schema(valeur: Any, schema: dict, composants: dict, chemin: str = "$") -> list[str]:
+    """Where a JSON value departs from an OpenAPI 3.1 schema: keys, types, enums, patterns."""
+    if "$ref" in schema:
+        nom = schema["$ref"].removeprefix("#/components/schemas/")
+        return ecarts_au_schema(valeur, composants[nom], composants, chemin)
+    if "anyOf" in schema:
+        variantes = [ecarts_au_schema(valeur, s, composants, chemin) for s in schema["anyOf"]]
+        return [] if any(not e for e in variantes) else min(variantes, key=len)
+    if "allOf" in schema:
+        return [e for s in schema["allOf"] for e in ecarts_au_schema(valeur, s, composants, chemin)]
+    if "enum" in schema and valeur not in schema["enum"]:
+        return [f"{chemin}: {valeur!r} hors de {schema['enum']}"]
+    type_attendu = schema.get("type")
+    if type_attendu == "object":
+        return _ecarts_objet(valeur, schema, composants, chemin)
+    if type_attendu == "array":
+        if not isinstance(valeur, list):
+            return [f"{chemin}: liste attendue, {type(valeur).__name__} reçu"]
+        items = schema.get("items", {})
+        return [
+            e
+            for i, element in enumerate(valeur)
+            for e in ecarts_au_schema(element, items, composants, f"{chemin}[{i}]")
+        ]
+    if type_attendu == "string":
+        return _ecarts_chaine(valeur, schema, chemin)
+    types_python = {"integer": int, "number": (int, float), "boolean": bool, "null": type(None)}
+    if type_attendu in types_python:
+        conforme = isinstance(valeur, types_python[type_attendu])
+        if type_attendu in ("integer", "number") and isinstance(valeur, bool):
+            conforme = False
+        return [] if conforme else [f"{chemin}: {type_attendu} attendu, {valeur!r} reçu"]
+    return []
+
+
+def _ecarts_objet(valeur: Any, schema: dict, composants: dict, chemin: str) -> list[str]:
+    if not isinstance(valeur, dict):
+        return [f"{chemin}: objet attendu, {type(valeur).__name__} reçu"]
+    proprietes = schema.get("properties")
+    if proprietes is None:
+        return []
+    ecarts = []
+    if set(valeur) != set(proprietes):
+        ecarts.append(f"{chemin}: clés {sorted(valeur)} au lieu de {sorted(proprietes)}")
+    manquantes = set(schema.get("required", [])) - set(valeur)
+    if manquantes:
+        ecarts.append(f"{chemin}: clés requises absentes {sorted(manquantes)}")
+    for cle, sous_schema in proprietes.items():
+        if cle in valeur:
+            ecarts += ecarts_au_schema(valeur[cle], sous_schema, composants, f"{chemin}.{cle}")
+    return ecarts
+
+
+def _ecarts_chaine(valeur: Any, schema: dict, chemin: str) -> list[str]:
+    if not isinstance(valeur, str):
+        return [f"{chemin}: string attendu, {valeur!r} reçu"]
+    if "pattern" in schema and not re.search(schema["pattern"], valeur):
+        return [f"{chemin}: {valeur!r} ne suit pas {schema['pattern']}"]
+    lecteurs = {"date": date.fromisoformat, "date-time": datetime.fromisoformat}
+    lecteur = lecteurs.get(schema.get("format", ""))
+    if lecteur is not None:
+        try:
+            lecteur(valeur)
+        except ValueError:
+            return [f"{chemin}: {valeur!r} n'est pas au format {schema['format']}"]
+    return []

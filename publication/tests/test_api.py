@@ -17,6 +17,7 @@ from contrats.models import (
 )
 from contrats.selectors import cle_numero
 from publication.api import api
+from tests.outils import ecarts_au_schema
 
 SLUG = "villiers-sur-marne-2015-2020"
 QUARTIER = "portes-de-paris-hautes-noues"
@@ -73,57 +74,6 @@ def donnees(client, adresse: str, **parametres) -> Any:
 
 
 # --- Schéma OpenAPI -----------------------------------------------------------------------
-
-
-def ecarts_au_schema(valeur: Any, schema: dict, composants: dict, chemin: str = "$") -> list[str]:
-    """Where a JSON value departs from an OpenAPI 3.1 schema (keys, types, nesting)."""
-    if "$ref" in schema:
-        nom = schema["$ref"].removeprefix("#/components/schemas/")
-        return ecarts_au_schema(valeur, composants[nom], composants, chemin)
-    if "anyOf" in schema:
-        variantes = [ecarts_au_schema(valeur, s, composants, chemin) for s in schema["anyOf"]]
-        return [] if any(not e for e in variantes) else min(variantes, key=len)
-    if "allOf" in schema:
-        return [e for s in schema["allOf"] for e in ecarts_au_schema(valeur, s, composants, chemin)]
-    type_attendu = schema.get("type")
-    if type_attendu == "object":
-        if not isinstance(valeur, dict):
-            return [f"{chemin}: objet attendu, {type(valeur).__name__} reçu"]
-        proprietes = schema.get("properties")
-        if proprietes is None:
-            return []
-        ecarts = []
-        if set(valeur) != set(proprietes):
-            ecarts.append(f"{chemin}: clés {sorted(valeur)} au lieu de {sorted(proprietes)}")
-        manquantes = set(schema.get("required", [])) - set(valeur)
-        if manquantes:
-            ecarts.append(f"{chemin}: clés requises absentes {sorted(manquantes)}")
-        for cle, sous_schema in proprietes.items():
-            if cle in valeur:
-                ecarts += ecarts_au_schema(valeur[cle], sous_schema, composants, f"{chemin}.{cle}")
-        return ecarts
-    if type_attendu == "array":
-        if not isinstance(valeur, list):
-            return [f"{chemin}: liste attendue, {type(valeur).__name__} reçu"]
-        items = schema.get("items", {})
-        return [
-            e
-            for i, element in enumerate(valeur)
-            for e in ecarts_au_schema(element, items, composants, f"{chemin}[{i}]")
-        ]
-    types_python = {
-        "string": str,
-        "integer": int,
-        "number": (int, float),
-        "boolean": bool,
-        "null": type(None),
-    }
-    if type_attendu in types_python:
-        conforme = isinstance(valeur, types_python[type_attendu])
-        if type_attendu in ("integer", "number") and isinstance(valeur, bool):
-            conforme = False
-        return [] if conforme else [f"{chemin}: {type_attendu} attendu, {valeur!r} reçu"]
-    return []
 
 
 def schema_de_reponse(openapi: dict, chemin: str) -> dict:
