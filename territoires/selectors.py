@@ -43,6 +43,8 @@ class Diagnostic:
     date: date | None
     rubriques: list[RubriqueDiagnostic]
     graphique: list[BarreGraphique]
+    # The sources named by its indicators and observations, none left empty.
+    sources: list[str]
 
 
 def diagnostic(commune: Commune | None, quartier: QuartierPrioritaire | None) -> Diagnostic:
@@ -65,8 +67,20 @@ def diagnostic(commune: Commune | None, quartier: QuartierPrioritaire | None) ->
     ]
     dates = {o.date for o in par_case.values()}
     return Diagnostic(
-        commune, quartier, max(dates) if dates else None, rubriques, _graphique(lignes)
+        commune,
+        quartier,
+        max(dates) if dates else None,
+        rubriques,
+        _graphique(lignes),
+        _sources(par_case.values()),
     )
+
+
+def _sources(observations) -> list[str]:
+    noms = {o.source.strip() for o in observations} | {
+        o.indicateur.source.strip() for o in observations
+    }
+    return sorted(nom for nom in noms if nom)
 
 
 def _graphique(lignes: list[LigneDiagnostic]) -> list[BarreGraphique]:
