@@ -61,6 +61,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _charger_villiers()
 
 
+@pytest.fixture(autouse=True)
+def _villiers_rechargee_apres_vidage(request, django_db_blocker):
+    """A live-server or transactional test flushes the database when it ends: the contract
+    and the demo accounts are loaded again for the tests that follow on the same worker."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            _charger_villiers()
+
+
 @pytest.fixture
 def contrat_charge(db):
     """The Villiers contract, present even after a flush by a live-server test."""
@@ -87,6 +97,8 @@ def _reglages_de_test(settings) -> None:
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = SI_INVALIDE
     settings.TEMPLATES = templates
+    # Hundreds of logins in one run would trip allauth's login and e-mail rate limits.
+    settings.ACCOUNT_RATE_LIMITS = False
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
