@@ -51,21 +51,19 @@ def tenir_comite(
 
 
 def _verifier_date(jour: Date, decisions: list[DecisionDemandee]) -> None:
-    """A meeting decides on what happened: not in the future, and within its call's life,
-    from the opening of the call to the end of its programming year."""
+    """A meeting decides on what happened: not in the future, and not before its call
+    opened its deposits."""
     if jour > aujourdhui():
         raise DonneesInvalides(
             f"La séance du {jour:%d/%m/%Y} n'a pas encore eu lieu : une décision s'enregistre "
             "une fois la séance tenue."
         )
     for appel in {d.dossier.appel for d in decisions}:
-        fin = Date(appel.annee, 12, 31)
-        if not appel.date_ouverture <= jour <= fin:
+        if jour < appel.date_ouverture:
             raise DonneesInvalides(
-                f"La séance du {jour:%d/%m/%Y} est hors de la période de l'appel à projets "
-                f"{appel.annee} : entre l'ouverture des dépôts "
-                f"({appel.date_ouverture:%d/%m/%Y}) et la fin de l'année de programmation "
-                f"({fin:%d/%m/%Y})."
+                f"La séance du {jour:%d/%m/%Y} précède l'ouverture des dépôts de l'appel à "
+                f"projets {appel.annee} ({appel.date_ouverture:%d/%m/%Y}) dont elle examine "
+                "les dossiers."
             )
 
 

@@ -92,7 +92,7 @@ def test_a_meeting_in_the_future_records_nothing(db):
 
 def test_a_meeting_before_the_call_opened_records_nothing(db):
     dossier = outils.dossier_depose()
-    with pytest.raises(DonneesInvalides, match="hors de la période de l'appel à projets"):
+    with pytest.raises(DonneesInvalides, match="précède l'ouverture des dépôts"):
         _recevabilite(dossier, dossier.appel.date_ouverture - timedelta(days=1))
     assert Dossier.objects.get(pk=dossier.pk).statut == Statut.DEPOSE
 
