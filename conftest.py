@@ -61,14 +61,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         _charger_villiers()
 
 
-@pytest.fixture(autouse=True)
-def _villiers_rechargee_apres_vidage(request, django_db_blocker):
-    """A live-server or transactional test flushes the database when it ends: the contract
-    and the demo accounts are loaded again for the tests that follow on the same worker."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        with django_db_blocker.unblock():
-            _charger_villiers()
+def _vide_la_base(item: pytest.Item) -> bool:
+    """Whether the test runs outside a rolled-back transaction, hence flushes the database."""
+    marqueur = item.get_closest_marker("django_db")
+    transactionnel = bool(marqueur and marqueur.kwargs.get("transaction"))
+    return transactionnel or bool({"transactional_db", "live_server"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that flush the database run after all the others.
+
+    pytest-django orders them so, but pytest then groups the tests of a parametrised
+    session fixture (Playwright's browser) and mixes them back among the others; a test
+    run after a flush would find no contract. This hook runs last and restores the rule.
+    """
+    items.sort(key=_vide_la_base)
 
 
 @pytest.fixture

@@ -27,11 +27,6 @@ INVITEE = "agent.caf@exemple.fr"
 
 
 @pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
-
-
-@pytest.fixture
 def pilote(db) -> Utilisateur:
     return Utilisateur.objects.get(username="pilote")
 

@@ -16,7 +16,7 @@ from comptes.tests.outils import (
     texte_de,
 )
 from contrats import equipe
-from contrats.models import Contrat, Habilitation, Invitation, Organisation
+from contrats.models import Habilitation, Invitation, Organisation
 from contrats.tests.factories import ContratFactory, HabilitationFactory, OrganisationFactory
 from historique.models import Evenement
 
@@ -25,11 +25,6 @@ EQUIPE = reverse("contrats:equipe", args=[SLUG])
 CONNEXION = reverse("comptes:connexion")
 INVITEE = "agent.caf@exemple.fr"
 SOLIDE = "Quartiers-en-mouvement-2026"
-
-
-@pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
 
 
 @pytest.fixture

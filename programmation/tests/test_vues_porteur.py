@@ -625,3 +625,20 @@ def test_only_the_dossier_porteur_opens_the_section_forms(client, compte, person
 def test_missing_dossier_is_a_404(client, porteur_d_une_autre_structure):
     client.force_login(porteur_d_une_autre_structure)
     assert client.get(reverse("programmation:dossier_action", args=[999999])).status_code == 404
+
+
+def test_checkbox_values_are_never_localised_whatever_the_number():
+    """A choice numbered 1024 is sent back as "1024": with the thousand separator on,
+    "1 024" would be refused as an invalid choice once the database holds 1 000 rows."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Choix(forms.Form):
+        objets = forms.MultipleChoiceField(
+            choices=[(1024, "Un objet"), (1234567, "Un autre")],
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    rendu = render_to_string("programmation/_cases_a_cocher.html", {"field": Choix()["objets"]})
+    assert 'value="1024"' in rendu
+    assert 'value="1234567"' in rendu

@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from contrats.models import (
-    Contrat,
     Engagement,
     FicheAction,
     ObjectifOperationnel,
@@ -52,11 +51,6 @@ ADRESSES = {
     "/api/v1/quartiers/{slug}": f"{RACINE}/quartiers/{QUARTIER}",
     "/api/v1/recherche": f"{RACINE}/recherche?q=victimes",
 }
-
-
-@pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
 
 
 @pytest.fixture

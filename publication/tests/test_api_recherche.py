@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contrats.models import Contrat
 from contrats.services import charger_contrat
 from publication.recherche import PAR_PAGE
 from publication.tests.copie_villiers import copie_de_villiers, slug_de_la_copie
@@ -17,11 +16,6 @@ RECHERCHE = "/api/v1/recherche"
 # Measured: 3 queries on both databases (count, ids of the page, their documents),
 # 4 within a contract (the contract itself).
 REQUETES_MAX_API = 4
-
-
-@pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
 
 
 def chercher(client, statut: int = 200, **parametres) -> dict:

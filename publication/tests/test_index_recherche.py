@@ -111,11 +111,6 @@ def trouves(requete: str, **filtres) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def villiers(db) -> m.Contrat:
-    return m.Contrat.objects.get(slug=SLUG)
-
-
-@pytest.fixture
 def objectif_4_4_2(villiers) -> m.ObjectifOperationnel:
     return m.ObjectifOperationnel.objects.get(domaine__pilier__contrat=villiers, numero="4.4.2")
 

@@ -82,11 +82,6 @@ def objectif(numero: str, slug: str = SLUG) -> str:
 
 
 @pytest.fixture
-def villiers(db) -> Contrat:
-    return Contrat.objects.get(slug=SLUG)
-
-
-@pytest.fixture
 def deuxieme_contrat(villiers, tmp_path) -> Contrat:
     """A second contract next to Villiers: its copy, loaded through the loader."""
     contrat, _ = charger_contrat(dossier=copie_de_villiers(tmp_path, 2))
