@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "programmation.middleware.AdresseDuSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

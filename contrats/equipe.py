@@ -1,5 +1,8 @@
 """The team of a contract: a pilote invites people by e-mail, changes and revokes roles.
 
+A structure's référent invites its colleagues through the same invitations
+(programmation checks that it is the référent, `envoyer_invitation` does the rest).
+
 Each write checks that its author may act (`contrats.permissions`), runs in one
 transaction that locks the contract's row (two pilotes editing the team at once are
 served one after the other), leaves one history event, and sends its e-mail only once
@@ -151,12 +154,28 @@ def refus_de_l_invitation(invitation: Invitation | None) -> str | None:
             f"Cette invitation a expiré le {_date(invitation.expire_le)}. "
             "Demandez-en une nouvelle à l'équipe projet de la ville."
         )
-    if not peut_gerer_equipe(invitation.invitee_par, invitation.contrat):
+    if invitation.role == Role.PORTEUR:
+        if not _agit_encore_pour(invitation):
+            return (
+                "Cette invitation n'est plus valable : la personne qui l'a envoyée n'agit plus "
+                f"pour {invitation.organisation.nom}. Demandez-en une nouvelle à sa structure."
+            )
+    elif not peut_gerer_equipe(invitation.invitee_par, invitation.contrat):
         return (
             "Cette invitation n'est plus valable : la personne qui l'a envoyée n'est plus "
             "pilote du contrat. Demandez-en une nouvelle à l'équipe projet de la ville."
         )
     return None
+
+
+def _agit_encore_pour(invitation: Invitation) -> bool:
+    """A colleague's invitation holds while its sender still acts for the structure."""
+    return Habilitation.objects.filter(
+        utilisateur=invitation.invitee_par,
+        contrat=invitation.contrat,
+        role=Role.PORTEUR,
+        organisation=invitation.organisation,
+    ).exists()
 
 
 def libelle_du_role(role: str, organisation: Organisation | None, instance: Instance | None) -> str:
@@ -186,13 +205,36 @@ def inviter(
     acteur: Utilisateur,
     adresse_site: str,
 ) -> Invitation:
+    """The pilote invites an address to one role of ROLES_INVITABLES (see envoyer_invitation)."""
+    _exiger_pilote(acteur, contrat)
+    return envoyer_invitation(
+        contrat=contrat,
+        email=email,
+        role=_role_invitable(role),
+        organisation=organisation,
+        instance=instance,
+        acteur=acteur,
+        adresse_site=adresse_site,
+    )
+
+
+def envoyer_invitation(
+    *,
+    contrat: Contrat,
+    email: str,
+    role: Role,
+    organisation: Organisation | None = None,
+    instance: Instance | None = None,
+    acteur: Utilisateur,
+    adresse_site: str,
+) -> Invitation:
     """Invite an address to one role; a newer invitation to the same address replaces it.
 
+    The caller has checked that `acteur` may invite to this role: `inviter` for a pilote,
+    programmation for a structure's référent inviting a colleague as porteur.
     `adresse_site` ("https://host") builds the link of the e-mail, sent after commit.
     """
-    _exiger_pilote(acteur, contrat)
     email = _adresse_valide(email)
-    role = _role_invitable(role)
     _verifier_rattachement(contrat, role, organisation, instance)
     if email == acteur.email.lower():
         raise ErreurEquipe(
@@ -408,6 +450,9 @@ def _verifier_rattachement(
             raise ErreurEquipe(
                 f"L'organisation « {organisation.nom} » n'est pas partie à ce contrat."
             )
+    elif role == Role.PORTEUR:
+        if organisation is None:
+            raise ErreurEquipe("Un porteur de projet agit pour une structure.")
     elif organisation is not None:
         raise ErreurEquipe(f"Le rôle « {libelle} » ne se rattache à aucune organisation.")
     if role == Role.MEMBRE:
@@ -467,6 +512,11 @@ def _date(moment: datetime) -> str:
 def _envoyer_invitation(invitation: Invitation, lien: str) -> None:
     contexte = {
         "invitation": invitation,
+        "qualite": (
+            f"pour {invitation.organisation.nom}"
+            if invitation.role == Role.PORTEUR
+            else f"pilote du {invitation.contrat.titre}"
+        ),
         "role": libelle_du_role(invitation.role, invitation.organisation, invitation.instance),
         "lien": lien,
         "expire_le": _date(invitation.expire_le),

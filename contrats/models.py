@@ -537,11 +537,14 @@ class Habilitation(models.Model):
 
 # Roles a pilote hands out by invitation; pilotes and porteurs come in other ways
 # (the contract's loading, a structure's registration).
+# Roles a pilote gives by invitation; a structure's référent invites its colleagues as porteurs.
 ROLES_INVITABLES = (Role.ETAT, Role.FINANCEUR, Role.MEMBRE)
+ROLES_PAR_INVITATION = (*ROLES_INVITABLES, Role.PORTEUR)
 
 
 class Invitation(models.Model):
-    """A pilote's invitation, sent by e-mail, to take one role in a contract.
+    """An invitation, sent by e-mail, to take one role in a contract: a pilote's to an agent,
+    or a structure référent's to a colleague (porteur of the same organisation).
 
     The link carries a random token; only its SHA-256 digest is stored, so that the
     table cannot be turned into working links. A token serves once, before `expire_le`.
@@ -598,7 +601,7 @@ class Invitation(models.Model):
         ordering = ["contrat", "-creee_le"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(role__in=[role.value for role in ROLES_INVITABLES]),
+                condition=models.Q(role__in=[role.value for role in ROLES_PAR_INVITATION]),
                 name="invitation_role_invitable",
             ),
             # A new invitation to the same address replaces the pending one.
@@ -609,10 +612,13 @@ class Invitation(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(role=Role.FINANCEUR, organisation__isnull=False)
-                    | (~models.Q(role=Role.FINANCEUR) & models.Q(organisation__isnull=True))
+                    models.Q(role__in=sorted(ROLES_AVEC_ORGANISATION), organisation__isnull=False)
+                    | (
+                        ~models.Q(role__in=sorted(ROLES_AVEC_ORGANISATION))
+                        & models.Q(organisation__isnull=True)
+                    )
                 ),
-                name="invitation_organisation_pour_financeur",
+                name="invitation_organisation_pour_financeur_ou_porteur",
             ),
             models.CheckConstraint(
                 condition=(

@@ -81,6 +81,8 @@ class Transition:
     formulaire: str | None = None
     # Taken by another service (the last balance, a cancelled payment), never by a button.
     proposee: bool = True
+    # It freezes a version the porteur submits: its e-mail links to that version's receipt.
+    donne_recepisse: bool = False
 
     @property
     def libelle(self) -> str:
@@ -115,6 +117,7 @@ TRANSITIONS: dict[CodeTransition, Transition] = {
             objet_courriel="Votre dossier {numero} est déposé",
             precondition=effets.verifier_depot,
             effet=effets.figer_version,
+            donne_recepisse=True,
         ),
         Transition(
             CodeTransition.RETIRER,
@@ -233,6 +236,7 @@ TRANSITIONS: dict[CodeTransition, Transition] = {
             objet_courriel="Votre dossier {numero} complété est redéposé",
             precondition=effets.verifier_redepot,
             effet=effets.clore_demande_et_figer,
+            donne_recepisse=True,
             destination=effets.statut_avant_complements,
             vers_possibles=EN_EXAMEN,
         ),

@@ -12,7 +12,7 @@ them for this contract, as their `Droits`, which saves a query per check on long
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from comptes.models import Role, Utilisateur
-from contrats.models import Contrat, Organisation
+from contrats.models import Contrat, Habilitation, Invitation, Organisation
 from contrats.selectors import Droits, droits
 from historique.horloge import aujourdhui
 from programmation.models import (
@@ -89,23 +89,44 @@ def accede_a_l_espace_porteur(utilisateur: Utilisateur, d: Droits) -> bool:
     return bool(organisations_porteuses(d)) or nouveau_venu
 
 
-def peut_traiter_adhesion(qui: Qui, demande: DemandeAdhesion) -> bool:
-    """The structure's référent; for a structure registered before référents, its porteurs."""
-    structure = demande.structure
-    if structure.referent_id is not None:
-        return getattr(qui, "pk", None) == structure.referent_id
-    return peut_agir_pour_structure(droits_de(qui, demande.contrat), structure.organisation_id)
+def gere_les_membres_de(utilisateur: Utilisateur, structure: Structure, contrat: Contrat) -> bool:
+    """Who lets people act for a structure (accepts requests, invites colleagues): its
+    référent, while it still acts for it; for a structure registered before référents,
+    its porteurs."""
+    if not peut_agir_pour_structure(droits(utilisateur, contrat), structure.organisation_id):
+        return False
+    return structure.referent_id in (None, utilisateur.pk)
+
+
+def peut_traiter_adhesion(utilisateur: Utilisateur, demande: DemandeAdhesion) -> bool:
+    return gere_les_membres_de(utilisateur, demande.structure, demande.contrat)
+
+
+def porteurs_de_la_structure(structure: Structure, contrat: Contrat) -> QuerySet[Habilitation]:
+    """The roles through which people act for the structure in this contract."""
+    return Habilitation.objects.filter(
+        contrat=contrat, role=Role.PORTEUR, organisation_id=structure.organisation_id
+    )
+
+
+def invitations_de_collegues(structure: Structure, contrat: Contrat) -> QuerySet[Invitation]:
+    """Pending invitations to act for the structure, sent by its référent."""
+    return Invitation.objects.filter(
+        contrat=contrat,
+        role=Role.PORTEUR,
+        organisation_id=structure.organisation_id,
+        statut=Invitation.Statut.EN_ATTENTE,
+    )
 
 
 def adhesions_a_traiter(utilisateur: Utilisateur, contrat: Contrat) -> QuerySet[DemandeAdhesion]:
     """Pending requests this person decides on: the same rule as peut_traiter_adhesion."""
     organisations = organisations_porteuses(droits(utilisateur, contrat))
     return DemandeAdhesion.objects.filter(
-        contrat=contrat, statut=DemandeAdhesion.Statut.EN_ATTENTE
-    ).filter(
-        Q(structure__referent=utilisateur)
-        | Q(structure__referent__isnull=True, structure__organisation__in=organisations)
-    )
+        contrat=contrat,
+        statut=DemandeAdhesion.Statut.EN_ATTENTE,
+        structure__organisation__in=organisations,
+    ).filter(Q(structure__referent=utilisateur) | Q(structure__referent__isnull=True))
 
 
 # ---------------------------------------------------------------- dossiers

@@ -7,6 +7,11 @@ from programmation.views import porteur
 urlpatterns: list = [
     path("contrats/<slug:slug>/ma-structure/", porteur.structure, name="structure"),
     path(
+        "contrats/<slug:slug>/ma-structure/inviter/",
+        porteur.inviter_collegue,
+        name="inviter_collegue",
+    ),
+    path(
         "contrats/<slug:slug>/ma-structure/porte-documents/",
         porteur.porte_documents,
         name="porte_documents",

@@ -87,12 +87,15 @@ def dossiers_du_porteur(contrat: Contrat, droits_porteur: Droits) -> list[LigneD
     return [LigneDossier(d, BADGES[d.statut]) for d in dossiers]
 
 
-def appels_ouverts(contrat: Contrat) -> QuerySet[AppelAProjets]:
-    """Published calls whose submission window contains today."""
+def appels_ouverts(contrat: Contrat | None = None) -> QuerySet[AppelAProjets]:
+    """Published calls whose submission window contains today, of one contract or all."""
     aujourd_hui = aujourdhui()
-    return contrat.appels.filter(
+    appels = AppelAProjets.objects.filter(
         publie=True, date_ouverture__lte=aujourd_hui, date_cloture__gte=aujourd_hui
-    ).order_by("-annee")
+    )
+    if contrat is not None:
+        appels = appels.filter(contrat=contrat)
+    return appels.select_related("contrat").order_by("contrat__titre", "-annee")
 
 
 # ---------------------------------------------------------------- the dossier

@@ -1,11 +1,13 @@
-"""People join a structure already registered: they ask, its référent accepts or refuses."""
+"""People join a structure already registered: they ask and its référent accepts or
+refuses, or its référent invites them by e-mail."""
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
 from comptes.models import Role, Utilisateur
-from contrats.models import Contrat
+from contrats import equipe
+from contrats.models import Contrat, Invitation
 from contrats.selectors import droits
 from contrats.services import attribuer_habilitation
 from historique.horloge import maintenant
@@ -39,6 +41,29 @@ def demander_adhesion(
         )
         _prevenir_referent(demande)
     return demande
+
+
+def inviter_collegue(
+    *, structure: Structure, contrat: Contrat, email: str, acteur: Utilisateur, adresse_site: str
+) -> Invitation:
+    """The référent invites a colleague to act for the structure as porteur of the contract.
+
+    The invitation, its e-mail, its acceptance and their history are the team's (see
+    contrats.equipe); only who may send it is decided here.
+    """
+    if not permissions.gere_les_membres_de(acteur, structure, contrat):
+        raise DroitInsuffisant("Seul le référent de la structure invite ses collègues.")
+    try:
+        return equipe.envoyer_invitation(
+            contrat=contrat,
+            email=email,
+            role=Role.PORTEUR,
+            organisation=structure.organisation,
+            acteur=acteur,
+            adresse_site=adresse_site,
+        )
+    except equipe.ErreurEquipe as e:
+        raise DonneesInvalides(str(e)) from None
 
 
 def accepter_adhesion(*, demande: DemandeAdhesion, acteur: Utilisateur) -> DemandeAdhesion:

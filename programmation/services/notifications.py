@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from comptes.models import Role
 from contrats.models import Habilitation
-from programmation.models import CodeTransition, Dossier
+from programmation.models import Dossier
 
 if TYPE_CHECKING:
     from programmation.etats import Transition
@@ -85,7 +85,7 @@ def lien(chemin: str) -> str:
 
 def complement_du_courriel(dossier: Dossier, transition: "Transition") -> str:
     """What a transition's e-mail says beyond the new statut: a deposit gives its receipt."""
-    if transition.code != CodeTransition.DEPOSER:
+    if not transition.donne_recepisse:
         return ""
     version = dossier.versions.order_by("-numero").first()
     if version is None:

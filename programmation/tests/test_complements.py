@@ -142,6 +142,41 @@ def test_the_redeposited_dossier_goes_back_where_it_was_with_a_new_version(db, p
     assert modifies == {"Description de l'action"}
 
 
+def test_the_redeposit_e_mail_links_the_receipt_of_the_new_version(
+    db, pilote, django_capture_on_commit_callbacks
+):
+    dossier = outils.dossier_recevable()
+    _demander(dossier, pilote)
+    dossier.refresh_from_db()
+    porteur = outils.porteur_du(dossier)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        transitionner(dossier=dossier, transition=CodeTransition.REDEPOSER, acteur=porteur)
+    (courriel,) = mail.outbox
+    assert courriel.subject == f"Votre dossier {dossier.numero} complété est redéposé"
+    recepisse = reverse("programmation:recepisse", args=[dossier.pk, 2])
+    assert f"version déposée : {recepisse}\n" in courriel.body
+
+
+def test_redepositing_from_the_dossier_page_e_mails_an_absolute_link_to_the_receipt(
+    db, pilote, django_capture_on_commit_callbacks
+):
+    dossier = outils.dossier_recevable()
+    _demander(dossier, pilote)
+    dossier.refresh_from_db()
+    client = outils.client_de(outils.porteur_du(dossier))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("programmation:transition", args=[dossier.pk, CodeTransition.REDEPOSER]),
+            {"version": dossier.version},
+        )
+    assert Dossier.objects.get(pk=dossier.pk).statut == Statut.RECEVABLE
+    (courriel,) = mail.outbox
+    recepisse = reverse("programmation:recepisse", args=[dossier.pk, 2])
+    assert f"version déposée : http://testserver{recepisse}\n" in courriel.body
+
+
 def test_the_comparison_page_shows_the_changed_field(db, pilote, membre):
     dossier = outils.dossier_depose()
     _demander(dossier, pilote)

@@ -83,6 +83,7 @@ POST_SEULEMENT = frozenset(
         "demande_adhesion",
         "accepter_adhesion",
         "refuser_adhesion",
+        "inviter_collegue",
     }
 )
 
@@ -110,6 +111,12 @@ MATRICE = {
     "structure": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": PAGE,
+    },
+    # Only who acts for a structure invites colleagues to it (its référent, or its porteurs
+    # when it has none); the form then answers with its message.
+    "inviter_collegue": {
+        "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": REFUS,
     },
     "mes_dossiers": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
@@ -481,6 +488,7 @@ CIBLES = {
     ),
     "structure": _du_contrat("structure", DossierFactory),
     "mes_dossiers": _du_contrat("mes_dossiers", DossierFactory),
+    "inviter_collegue": _du_contrat("inviter_collegue", DossierFactory),
     "nouveau_dossier": _page_de_l_appel("nouveau_dossier"),
     "dossier": _en_instruction("dossier"),
     "transition": _en_instruction("transition", "proposer"),

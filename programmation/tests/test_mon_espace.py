@@ -82,6 +82,17 @@ def test_a_person_without_a_role_is_told_how_to_get_one(db, sans_role):
     assert "Vous n'avez encore aucun rôle" in page
 
 
+def test_a_person_without_a_role_is_led_to_the_open_calls_only(villiers, sans_role):
+    ouvert = AppelFactory(annee=2019, titre="Appel à projets 2019")
+    AppelFactory(annee=2018, titre="Appel à projets 2018", publie=False)
+    page = outils.texte(outils.client_de(sans_role).get(URL))
+    assert (
+        f"{villiers.titre} — Appel à projets 2019, dépôt jusqu'au {ouvert.date_cloture:%d/%m/%Y} : "
+    ) in page
+    assert reverse("programmation:mes_dossiers", args=[villiers.slug]) in page
+    assert "Appel à projets 2018" not in page
+
+
 def test_an_anonymous_visitor_is_sent_to_the_login_page(db):
     reponse = outils.client_de(None).get(URL)
     assert reponse.status_code == 302

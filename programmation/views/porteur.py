@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from contrats.models import Contrat
@@ -41,6 +42,7 @@ from programmation.models import (
 from programmation.permissions import (
     adhesions_a_traiter,
     est_porteur_du_dossier,
+    gere_les_membres_de,
     peut_gerer_porte_documents,
     peut_lire_document_du_dossier,
     peut_lire_dossier,
@@ -50,6 +52,8 @@ from programmation.permissions import (
 from programmation.selectors import dossiers as selecteurs
 from programmation.selectors import pieces as selecteurs_pieces
 from programmation.selectors.depot import recapitulatif_depot
+from programmation.selectors.structures import invitations_en_attente, membres_de_la_structure
+from programmation.services import adhesions as services_adhesions
 from programmation.services.dossiers import (
     ajouter_piece,
     creer_dossier,
@@ -60,7 +64,6 @@ from programmation.services.dossiers import (
     supprimer_piece,
 )
 from programmation.services.erreurs import ErreurProgrammation
-from programmation.services.notifications import adresse_du_site
 from programmation.services.pieces import ajouter_document, remplacer_document, retirer_document
 from programmation.services.structures import creer_structure, modifier_structure
 from programmation.services.transitions import transitionner
@@ -105,6 +108,64 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
                 else "Les informations de votre structure sont mises à jour.",
             )
             return redirect("programmation:mes_dossiers", slug=contrat.slug)
+    return _page_structure(
+        request,
+        contrat,
+        existante,
+        form,
+        erreur=erreur,
+        # A SIRET already registered: the page offers to ask its référent to join.
+        structure_existante=getattr(erreur, "structure_existante", None),
+    )
+
+
+@login_required
+@require_POST
+def inviter_collegue(request: HttpRequest, slug: str) -> HttpResponse:
+    """The référent invites a colleague by e-mail; a refusal keeps the address typed."""
+    contrat = contrat_par_slug(slug)
+    existante = selecteurs.structure_du_porteur(droits(request.user, contrat))
+    if existante is None:
+        raise PermissionDenied("Enregistrez d'abord votre structure.")
+    email = request.POST.get("email", "")
+    try:
+        invitation = services_adhesions.inviter_collegue(
+            structure=existante,
+            contrat=contrat,
+            email=email,
+            acteur=request.user,
+            adresse_site=request.build_absolute_uri("/"),
+        )
+    except ErreurProgrammation as e:
+        return _page_structure(
+            request,
+            contrat,
+            existante,
+            StructureForm(structure=existante, nom=""),
+            erreur_invitation=e.message,
+            email_invite=email,
+            status=400,
+        )
+    messages.success(
+        request,
+        f"Une invitation est envoyée à {invitation.email} : elle est valable jusqu'au "
+        f"{timezone.localtime(invitation.expire_le):%d/%m/%Y}.",
+    )
+    return redirect("programmation:structure", slug=contrat.slug)
+
+
+def _page_structure(
+    request: HttpRequest,
+    contrat: Contrat,
+    existante: Structure | None,
+    form: StructureForm,
+    *,
+    erreur: ErreurProgrammation | None = None,
+    structure_existante: Structure | None = None,
+    erreur_invitation: str = "",
+    email_invite: str = "",
+    status: int = 200,
+) -> HttpResponse:
     return render(
         request,
         "programmation/porteur/structure.html",
@@ -114,9 +175,15 @@ def structure(request: HttpRequest, slug: str) -> HttpResponse:
             "structure": existante,
             "erreur": erreur,
             "adhesions": adhesions_a_traiter(request.user, contrat),
-            # A SIRET already registered: the page offers to ask its référent to join.
-            "structure_existante": getattr(erreur, "structure_existante", None),
+            "structure_existante": structure_existante,
+            "membres": membres_de_la_structure(existante, contrat) if existante else [],
+            "invitations": invitations_en_attente(existante, contrat) if existante else [],
+            "peut_inviter": bool(existante)
+            and gere_les_membres_de(request.user, existante, contrat),
+            "erreur_invitation": erreur_invitation,
+            "email_invite": email_invite,
         },
+        status=status,
     )
 
 
@@ -478,14 +545,12 @@ def dossier_depot(request: HttpRequest, pk: int) -> HttpResponse:
     erreur = None
     if request.method == "POST" and form.is_valid():
         try:
-            # The receipt's link in the e-mail is absolute: this page gives the site's address.
-            with adresse_du_site(request.build_absolute_uri("/")):
-                resultat = transitionner(
-                    dossier=courant,
-                    transition=CodeTransition.DEPOSER,
-                    acteur=request.user,
-                    version=form.cleaned_data["version"],
-                )
+            resultat = transitionner(
+                dossier=courant,
+                transition=CodeTransition.DEPOSER,
+                acteur=request.user,
+                version=form.cleaned_data["version"],
+            )
         except ErreurProgrammation as e:
             erreur = e
         else:

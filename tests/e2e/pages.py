@@ -6,7 +6,24 @@ through roles, labels and visible text, as a screen reader user would find them.
 
 import re
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
+
+from conftest import MARQUEUR_VARIABLE_INDEFINIE
+from contrats.demo import MOT_DE_PASSE_DEMO
+
+
+def rendu_complet(page: Page) -> None:
+    """The page just loaded shows no undefined template variable (conftest's marker)."""
+    assert MARQUEUR_VARIABLE_INDEFINIE not in page.content(), page.url
+
+
+def se_connecter(
+    page: Page, base_url: str, identifiant: str, mot_de_passe: str = MOT_DE_PASSE_DEMO
+) -> None:
+    connexion = PageConnexion(page, base_url)
+    connexion.aller()
+    connexion.se_connecter(identifiant, mot_de_passe)
+    expect(connexion.bouton_se_deconnecter).to_be_visible()
 
 
 class PageBase:

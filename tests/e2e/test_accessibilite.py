@@ -31,11 +31,6 @@ PAGES_PUBLIQUES = {
 }
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}
-
-
 def decrire(violations: list[dict]) -> str:
     lignes = []
     for violation in violations:

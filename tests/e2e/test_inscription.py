@@ -6,14 +6,12 @@ E-mails are read from Django's test outbox: the live server runs in the test's p
 """
 
 import re
-from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from comptes.tests.factories import CompteFactory
 from comptes.tests.outils import limites_de_debit_remises_a_zero  # noqa: F401
-from conftest import MARQUEUR_VARIABLE_INDEFINIE
 from contrats.demo import MOT_DE_PASSE_DEMO
 from contrats.models import Organisation
 from tests.e2e.pages import (
@@ -26,6 +24,7 @@ from tests.e2e.pages import (
     PageMonCompte,
     PageMotDePasseOublie,
     PageNouveauMotDePasse,
+    rendu_complet,
 )
 
 pytestmark = pytest.mark.e2e
@@ -33,37 +32,11 @@ pytestmark = pytest.mark.e2e
 MOT_DE_PASSE = "Quartiers-en-mouvement-2026"
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def nouvelle_session(browser: Browser, browser_context_args) -> Iterator[Callable[[], Page]]:
-    """A browser context of its own for each person of a journey."""
-    contextes = []
-
-    def ouvrir() -> Page:
-        contexte = browser.new_context(**browser_context_args)
-        contextes.append(contexte)
-        page = contexte.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield ouvrir
-    for contexte in contextes:
-        contexte.close()
-
-
 def lien_du_dernier_courriel(mailoutbox, destinataire: str, chemin: str) -> str:
     courriel = mailoutbox[-1]
     assert courriel.to == [destinataire]
     (lien,) = re.findall(rf"https?://\S+{re.escape(chemin)}\S*", courriel.body)
     return lien
-
-
-def rendu_complet(page: Page) -> None:
-    assert MARQUEUR_VARIABLE_INDEFINIE not in page.content(), page.url
 
 
 def test_newcomer_signs_up_confirms_the_address_by_e_mail_and_logs_in_with_it(

@@ -25,13 +25,6 @@ pytestmark = pytest.mark.e2e
 COMPTES = {compte.identifiant: compte for compte in COMPTES_DEMO}
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # Desktop viewport: the header search bar and the main navigation are shown
-    # inline rather than behind the DSFR "Menu" and search modals.
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}
-
-
 def test_newcomer_goes_from_home_to_objective_4_4_2_then_plan_filtered_then_diagnostic(
     page: Page, live_server, contrat_charge
 ):

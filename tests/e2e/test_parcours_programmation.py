@@ -12,19 +12,17 @@ it; for a convention, its number is read from the database): the test still fail
 the end, listing every missing link.
 """
 
-from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from comptes.models import Utilisateur
-from conftest import MARQUEUR_VARIABLE_INDEFINIE
 from contrats.demo import MOT_DE_PASSE_DEMO
 from programmation.models import Convention
-from tests.e2e.pages import PageAccueil, PageConnexion, PageMonCompte
+from tests.e2e.pages import PageAccueil, PageMonCompte, rendu_complet, se_connecter
 from tests.e2e.pages_programmation import (
     PageAppels,
     PageConventionPaiements,
@@ -66,52 +64,6 @@ PDF_MINIMAL = (
     b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"
     b"trailer <</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # Desktop viewport: the main navigation is shown inline, not behind "Menu".
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def nouvelle_session(
-    browser: Browser, browser_context_args, live_server
-) -> Iterator[Callable[..., Page]]:
-    """Opens a browser context of its own for one person, logged in if asked."""
-    contextes = []
-
-    def ouvrir(identifiant: str | None = None, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> Page:
-        contexte = browser.new_context(**browser_context_args)
-        contextes.append(contexte)
-        page = contexte.new_page()
-        page.set_default_timeout(10_000)
-        if identifiant is not None:
-            se_connecter(page, live_server.url, identifiant, mot_de_passe)
-        return page
-
-    yield ouvrir
-    for contexte in contextes:
-        contexte.close()
-
-
-@pytest.fixture
-def medias(settings, tmp_path) -> Path:
-    """Attached documents go to a temporary folder, not to the project's media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def se_connecter(page: Page, base_url: str, identifiant: str, mot_de_passe: str) -> None:
-    connexion = PageConnexion(page, base_url)
-    connexion.aller()
-    connexion.se_connecter(identifiant, mot_de_passe)
-    expect(connexion.bouton_se_deconnecter).to_be_visible()
-
-
-def rendu_complet(page: Page) -> None:
-    """The page just loaded shows no undefined template variable (conftest's marker)."""
-    assert MARQUEUR_VARIABLE_INDEFINIE not in page.content(), page.url
 
 
 class Lacunes:

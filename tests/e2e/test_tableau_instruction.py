@@ -18,10 +18,9 @@ from openpyxl import load_workbook
 from playwright.sync_api import Locator, Page, expect
 
 from bench.tableau import remplir_appel
-from contrats.demo import MOT_DE_PASSE_DEMO
 from programmation.models import Statut
 from programmation.tests.factories import AppelFactory
-from tests.e2e.pages import PageConnexion
+from tests.e2e.pages import se_connecter
 from tests.e2e.pages_programmation import PageTableauAppel
 
 pytestmark = pytest.mark.e2e
@@ -29,12 +28,6 @@ pytestmark = pytest.mark.e2e
 NOMBRE = 62
 # Most dossiers deposited, a few further: in instruction, proposed, conventioned.
 PARCOURS = (*(Statut.DEPOSE,) * 9, Statut.EN_INSTRUCTION, Statut.PROPOSE, Statut.CONVENTIONNE)
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # The width of a laptop: the board must fit it.
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}
 
 
 class TableauPagine(PageTableauAppel):
@@ -83,13 +76,6 @@ class TableauPagine(PageTableauAppel):
 def _nombre(texte: str) -> Decimal:
     chiffres = re.sub(r"[^\d,]", "", texte).replace(",", ".")
     return Decimal(chiffres) if chiffres else Decimal(0)
-
-
-def se_connecter(page: Page, base_url: str, identifiant: str) -> None:
-    connexion = PageConnexion(page, base_url)
-    connexion.aller()
-    connexion.se_connecter(identifiant, MOT_DE_PASSE_DEMO)
-    expect(connexion.bouton_se_deconnecter).to_be_visible()
 
 
 def violations_graves(page: Page, axe_js: Path) -> list[str]:

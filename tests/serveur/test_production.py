@@ -13,10 +13,12 @@ import shutil
 import stat
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
 
 import pytest
 
@@ -130,9 +132,19 @@ def test_debug_est_eteint_une_adresse_inconnue_repond_la_page_404(serveur, insta
     # Django's debug page lists the URL patterns it tried.
     assert "URLconf" not in reponse.texte
     assert "Traceback" not in reponse.texte
-    # The access log goes to standard output, the test's log file of the server.
-    journal = (installation.dossier / "gunicorn-principal.log").read_text()
-    assert '"GET /cette-page-n-existe-pas/ HTTP/1.1" 404' in journal
+    # The access log goes to standard output, the test's log file of the server; gunicorn
+    # writes it once the response is sent, so the line may come a moment after.
+    ligne = '"GET /cette-page-n-existe-pas/ HTTP/1.1" 404'
+    assert _finit_par_ecrire(installation.dossier / "gunicorn-principal.log", ligne)
+
+
+def _finit_par_ecrire(journal: Path, ligne: str, attente: float = 10.0) -> bool:
+    fin = time.monotonic() + attente
+    while ligne not in journal.read_text():
+        if time.monotonic() > fin:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def _integrite(corps: bytes) -> str:

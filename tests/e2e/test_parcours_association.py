@@ -1,35 +1,49 @@
-"""Required pieces, the structure's porte-documents and the receipt of a deposit, in Chromium.
+"""A new association's year, in Chromium: from its sign-up to its corrected dossier.
 
-The pilote requires three pieces of an open call. The demo porteur keeps its statuts and
-RIB in its structure's porte-documents, writes a dossier, sees that the list of its
-directors is missing, joins it to the dossier, confirms the deposit, downloads the
-receipt (read with pdftotext) and finds the e-mail that links to it.
+The pilote requires three pieces of an open call. A newcomer signs up, confirms her
+address through the e-mailed link (read from the test outbox), logs in and lands on
+"Mon espace", which leads her to the open call; she registers her association, becomes
+its référent and invites her treasurer, who accepts. She keeps the statuts and RIB in the
+structure's porte-documents, writes a dossier, sees that the list of directors is
+missing, joins it, confirms the deposit, downloads the receipt (read with pdftotext) and
+finds the e-mail that links to it. The pilote asks for a correction of the action; she
+corrects it from her workspace, re-submits, gets the receipt of the second version and
+compares both versions.
 
-`live_server` flushes the database after each test: the test asks for `contrat_charge`.
+Each person has a browser context of their own. `live_server` flushes the database
+after each test: the test asks for `contrat_charge`.
 """
 
 import hashlib
 import json
 import re
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from conftest import MARQUEUR_VARIABLE_INDEFINIE
-from contrats.demo import MOT_DE_PASSE_DEMO
-from contrats.models import Organisation
+from comptes.models import Role
+from contrats.models import Habilitation
+from historique.horloge import aujourdhui
 from programmation.models import Dossier, Statut
-from programmation.tests.factories import AppelFactory, StructureFactory
-from tests.e2e.pages import PageAccueil, PageConnexion
+from programmation.tests.factories import AppelFactory
+from tests.e2e.pages import (
+    PageAccueil,
+    PageConfirmationAdresse,
+    PageInscription,
+    PageInvitation,
+    rendu_complet,
+    se_connecter,
+)
 from tests.e2e.pages_programmation import (
     PageDossier,
     PageMesDossiers,
     PagePieces,
     PageProgrammation,
+    PageStructure,
     PageTableauAppel,
     champ,
     cocher,
@@ -40,7 +54,11 @@ pytestmark = pytest.mark.e2e
 ANNEE = 2017
 TITRE_APPEL = "Appel à projets 2017 du contrat de ville"
 ACTION = "Atelier de français pour les parents"
-STRUCTURE = "Association Les Clefs de l'avenir (démo)"
+STRUCTURE = "Association Paroles de parents"
+SIRET = "73282932000074"
+REFERENTE = "ines.garnier@exemple.fr"
+TRESORIER = "tresorier@paroles-de-parents.fr"
+MOT_DE_PASSE = "Quartiers-en-mouvement-2026"
 PIECES_EXIGEES = [
     "Statuts de la structure",
     "Liste des dirigeants",
@@ -57,28 +75,6 @@ def pdf(dossier: Path, nom: str, marque: str) -> Path:
 
 def sha256(chemin: Path) -> str:
     return hashlib.sha256(chemin.read_bytes()).hexdigest()
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}, "locale": "fr-FR"}
-
-
-@pytest.fixture
-def medias(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def rendu_complet(page: Page) -> None:
-    assert MARQUEUR_VARIABLE_INDEFINIE not in page.content(), page.url
-
-
-def se_connecter(page: Page, base_url: str, identifiant: str) -> None:
-    connexion = PageConnexion(page, base_url)
-    connexion.aller()
-    connexion.se_connecter(identifiant, MOT_DE_PASSE_DEMO)
-    expect(connexion.bouton_se_deconnecter).to_be_visible()
 
 
 # --- Page objects of these screens ---------------------------------------------------------
@@ -196,26 +192,144 @@ def texte_du_pdf(chemin: Path) -> str:
     return sortie.stdout.decode("utf-8")
 
 
-def test_porteur_reuses_its_porte_documents_confirms_and_gets_its_receipt(
-    page: Page, live_server, contrat_charge, medias, mailoutbox, tmp_path
+def lien_du_courriel(mailoutbox, destinataire: str, chemin: str) -> str:
+    """The link to `chemin` in the last e-mail sent to `destinataire`."""
+    (courriel,) = [m for m in mailoutbox if m.to == [destinataire]][-1:]
+    (lien,) = re.findall(rf"https?://\S+{re.escape(chemin)}\S*", courriel.body)
+    return lien
+
+
+def s_inscrire_et_confirmer(page: Page, base: str, mailoutbox) -> None:
+    """From the home page: sign-up, the e-mailed confirmation link, then the login form."""
+    accueil = PageAccueil(page, base)
+    accueil.aller()
+    accueil.lien_creer_un_compte.click()
+    inscription = PageInscription(page, base)
+    rendu_complet(page)
+    inscription.s_inscrire("Inès", "Garnier", MOT_DE_PASSE, email=REFERENTE)
+    expect(inscription.titre).to_have_text("Confirmez votre adresse électronique")
+    page.goto(lien_du_courriel(mailoutbox, REFERENTE, "/comptes/confirmation/"))
+    connexion = PageConfirmationAdresse(page, base).confirmer()
+    connexion.se_connecter(REFERENTE, MOT_DE_PASSE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
+
+
+def enregistrer_la_structure(page: Page, base: str) -> PageMesDossiers:
+    """From "Mon espace", through the open call, to the registered structure."""
+    page.get_by_role("link", name="enregistrer ma structure et déposer un dossier").click()
+    mes_dossiers = PageMesDossiers(page, base)
+    structure = mes_dossiers.enregistrer_ma_structure()
+    rendu_complet(page)
+    structure.remplir(
+        nom=STRUCTURE,
+        type_structure="Association",
+        siret=SIRET,
+        rna="W941000001",
+        adresse="12 allée des Hautes-Noues",
+        code_postal="94350",
+        commune="Villiers-sur-Marne",
+        representant="Inès Garnier",
+        qualite="Présidente",
+        salaries=1,
+        benevoles=12,
+    )
+    mes_dossiers = structure.enregistrer()
+    expect(mes_dossiers.message).to_have_text("Votre structure est enregistrée.")
+    return mes_dossiers
+
+
+def inviter_le_tresorier(page: Page, base: str) -> None:
+    page.get_by_role("link", name="Voir ou modifier ma structure", exact=True).click()
+    structure = PageStructure(page, base)
+    section = page.get_by_role("region", name="Les personnes qui agissent pour la structure")
+    expect(section).to_contain_text(f"Inès Garnier ({REFERENTE}) — référent de la structure")
+    champ(section, "Adresse électronique d'un ou d'une collègue").fill(TRESORIER)
+    section.get_by_role("button", name="Inviter ce ou cette collègue").click()
+    expect(structure.message).to_contain_text(f"Une invitation est envoyée à {TRESORIER}")
+    rendu_complet(page)
+
+
+def le_tresorier_accepte(page: Page, base: str, mailoutbox) -> None:
+    """Following the link proves the address: the account is created without confirmation."""
+    page.goto(lien_du_courriel(mailoutbox, TRESORIER, "/invitation/"))
+    invitation = PageInvitation(page, base)
+    expect(page.get_by_role("main")).to_contain_text(f"Porteur de projet pour {STRUCTURE}")
+    invitation.creer_mon_compte().s_inscrire("Paul", "Nguyen", MOT_DE_PASSE)
+    page.goto(lien_du_courriel(mailoutbox, TRESORIER, "/invitation/"))
+    invitation.accepter()
+    expect(page.get_by_role("main")).to_contain_text(
+        f"Invitation acceptée : vous êtes désormais Porteur de projet pour {STRUCTURE}"
+    )
+
+
+def demander_une_correction(page: Page, base: str, dossier: Dossier) -> None:
+    """The pilote, still logged in since it required the pieces, asks from the dossier."""
+    page.goto(f"{base}/dossiers/{dossier.pk}/")
+    page.get_by_role("link", name="Demander des compléments").click()
+    rendu_complet(page)
+    page.get_by_label("Message au porteur").fill("Précisez le nombre de séances.")
+    page.get_by_text("L'action (description, objectifs, dates, moyens humains)").click()
+    page.get_by_label("À compléter avant le").fill((aujourdhui() + timedelta(days=10)).isoformat())
+    page.get_by_role("button", name="Envoyer la demande au porteur").click()
+    expect(page.get_by_text("Compléments demandés, à apporter avant le")).to_be_visible()
+
+
+def corriger_et_redeposer(page: Page, base: str) -> PageDossierAvecPieces:
+    """From "Mon espace", the tile of the corrections asked, to the re-submission."""
+    page.goto(base + "/mon-espace/")
+    tuile = page.locator(".tache", has_text="Compléments demandés")
+    expect(tuile.locator(".nombre")).to_have_text("1")
+    tuile.get_by_role("link").click()
+    page.get_by_role("link", name=ACTION, exact=True).click()
+    dossier = PageDossierAvecPieces(page, base)
+    expect(dossier.statut).to_have_text("À compléter par le porteur")
+    expect(page.locator(".fr-callout__text")).to_have_text("Précisez le nombre de séances.")
+    expect(page.get_by_role("link", name="Modifier le budget")).to_have_count(0)
+    action = dossier.modifier_action()
+    page.get_by_label("Description de l'action").fill("24 ateliers de conversation de deux heures.")
+    action.enregistrer()
+    page.get_by_role("button", name="Redéposer le dossier complété").click()
+    expect(dossier.message).to_contain_text("est désormais « Déposé »")
+    rendu_complet(page)
+    return dossier
+
+
+def telecharger_le_recepisse(page: Page, dossier: PageDossierAvecPieces, tmp_path: Path) -> Path:
+    with page.expect_download() as telechargement:
+        dossier.lien_recepisse.click()
+    recepisse = tmp_path / telechargement.value.suggested_filename
+    telechargement.value.save_as(recepisse)
+    return recepisse
+
+
+def test_a_new_association_signs_up_files_its_dossier_with_its_receipt_and_corrects_it(
+    nouvelle_session, live_server, contrat_charge, medias, mailoutbox, tmp_path
 ):
     base = live_server.url
-    page.set_default_timeout(10_000)
     AppelFactory(annee=ANNEE, titre=TITRE_APPEL)  # published, deposits open today
-    StructureFactory(organisation=Organisation.objects.get(code="demo-association-clefs-avenir"))
     statuts = pdf(tmp_path, "statuts-2016.pdf", "statuts")
     rib = pdf(tmp_path, "rib-banque.pdf", "RIB")
     dirigeants = pdf(tmp_path, "dirigeants-2017.pdf", "dirigeants")
 
     # 1. The pilote requires the statuts, the list of directors and a RIB.
-    exiger_les_pieces(page, base, contrat_charge.titre)
-    PageConnexion(page, base).se_deconnecter()
+    pilote = nouvelle_session()
+    exiger_les_pieces(pilote, base, contrat_charge.titre)
 
-    # 2. The porteur keeps its statuts and RIB in its structure's porte-documents.
-    se_connecter(page, base, "porteur")
-    mes_dossiers = PageMesDossiers(page, base)
-    mes_dossiers.aller(PageMesDossiers.chemin_de(contrat_charge.slug))
-    page.get_by_role("link", name="Voir ou modifier ma structure", exact=True).click()
+    # 2. A newcomer signs up, confirms her address and registers her association.
+    page = nouvelle_session()
+    s_inscrire_et_confirmer(page, base, mailoutbox)
+    rendu_complet(page)
+    mes_dossiers = enregistrer_la_structure(page, base)
+    expect(page.get_by_role("main")).to_contain_text(f"Vous agissez pour {STRUCTURE}.")
+
+    # 3. As its référent, she invites her treasurer, who accepts from the e-mailed link.
+    inviter_le_tresorier(page, base)
+    le_tresorier_accepte(nouvelle_session(), base, mailoutbox)
+    assert Habilitation.objects.filter(
+        utilisateur__email=TRESORIER, role=Role.PORTEUR, organisation__nom=STRUCTURE
+    ).exists()
+
+    # 4. She keeps the statuts and the RIB in the structure's porte-documents.
     page.get_by_role("link", name="Porte-documents de la structure", exact=True).click()
     porte_documents = PagePorteDocuments(page, base)
     expect(porte_documents.titre).to_have_text("Porte-documents de la structure")
@@ -231,7 +345,7 @@ def test_porteur_reuses_its_porte_documents_confirms_and_gets_its_receipt(
         f"Valable jusqu'au {fin_rib:%d/%m/%Y}"
     )
 
-    # 3. It writes a dossier: the list of its directors is missing, the rest comes along.
+    # 5. She writes a dossier: the list of directors is missing, the rest comes along.
     page.get_by_role("link", name="Retour à mes dossiers", exact=True).click()
     mes_dossiers.creer_dossier(TITRE_APPEL, ACTION)
     dossier = PageDossierAvecPieces(page, base)
@@ -245,7 +359,7 @@ def test_porteur_reuses_its_porte_documents_confirms_and_gets_its_receipt(
     expect(dossier.exigence("Liste des dirigeants")).to_contain_text("Manquante")
     rendu_complet(page)
 
-    # 4. It joins the missing piece to the dossier.
+    # 6. She joins the missing piece to the dossier.
     pieces = dossier.joindre("Liste des dirigeants")
     expect(champ(page.get_by_role("main"), "Nature de la pièce")).to_have_value("dirigeants")
     pieces.ajouter("Liste des dirigeants", str(dirigeants))
@@ -254,7 +368,7 @@ def test_porteur_reuses_its_porte_documents_confirms_and_gets_its_receipt(
     expect(dossier.avant_de_deposer).to_have_count(0)
     expect(dossier.exigence("Liste des dirigeants")).to_contain_text("Présente")
 
-    # 5. It confirms the deposit after reading what it submits.
+    # 7. She confirms the deposit after reading what she submits.
     confirmation = dossier.deposer()
     expect(confirmation.titre).to_have_text("Déposer le dossier")
     rendu_complet(page)
@@ -268,19 +382,16 @@ def test_porteur_reuses_its_porte_documents_confirms_and_gets_its_receipt(
     expect(dossier.statut).to_have_text("Déposé")
     rendu_complet(page)
 
-    # 6. It downloads the receipt: its number, date, structure, pieces and fingerprint.
+    # 8. The receipt: its number, date, structure, pieces and fingerprint.
     enregistre = Dossier.objects.get(intitule=ACTION)
     assert enregistre.statut == Statut.DEPOSE
     version = enregistre.versions.get()
-    with page.expect_download() as telechargement:
-        dossier.lien_recepisse.click()
-    recepisse = tmp_path / telechargement.value.suggested_filename
-    telechargement.value.save_as(recepisse)
+    recepisse = telecharger_le_recepisse(page, dossier, tmp_path)
     assert recepisse.name == f"recepisse-depot-{enregistre.numero}-v1.pdf"
     texte = texte_du_pdf(recepisse)
     moment = timezone.localtime(version.creee_le).strftime("%d/%m/%Y à %H:%M")
     assert f"Dossier n° {enregistre.numero} déposé le {moment}" in texte
-    assert STRUCTURE in texte and f"SIRET : {enregistre.structure.siret}" in texte
+    assert STRUCTURE in texte and f"SIRET : {SIRET}" in texte
     compact = re.sub(r"\s+", "", texte)
     for fichier in (statuts, rib, dirigeants):
         assert fichier.name in texte
@@ -290,10 +401,27 @@ def test_porteur_reuses_its_porte_documents_confirms_and_gets_its_receipt(
     ).encode("utf-8")
     assert hashlib.sha256(canonique).hexdigest() in compact
 
-    # 7. The e-mail of the deposit links to the same receipt.
-    (courriel,) = [m for m in mailoutbox if enregistre.numero in m.subject]
-    assert courriel.to == ["porteur@demo.contrat-de-ville.test"]
+    # 9. The e-mail of the deposit, to both people of the structure, links to it.
+    (courriel,) = [m for m in mailoutbox if m.subject.endswith(f"{enregistre.numero} est déposé")]
+    assert sorted(courriel.to) == sorted([REFERENTE, TRESORIER])
     lien = f"{base}/dossiers/{enregistre.pk}/recepisse/1/"
     assert lien in courriel.body
     reponse = page.request.get(lien)
     assert reponse.ok and reponse.body().startswith(b"%PDF")
+
+    # 10. The pilote asks for a correction of the action.
+    demander_une_correction(pilote, base, enregistre)
+
+    # 11. She corrects it from her workspace and re-submits: a second version, its receipt.
+    dossier = corriger_et_redeposer(page, base)
+    assert list(enregistre.versions.values_list("numero", flat=True)) == [1, 2]
+    recepisse = telecharger_le_recepisse(page, dossier, tmp_path)
+    assert recepisse.name == f"recepisse-depot-{enregistre.numero}-v2.pdf"
+    assert "version déposée n° 2" in texte_du_pdf(recepisse)
+    (courriel,) = [m for m in mailoutbox if "complété est redéposé" in m.subject]
+    assert f"{base}/dossiers/{enregistre.pk}/recepisse/2/" in courriel.body
+    page.get_by_role("link", name="Comparer les versions déposées").click()
+    expect(page.locator("#resume-comparaison")).to_have_text(
+        "1 champ(s) modifié(s) entre la version 1 et la version 2."
+    )
+    rendu_complet(page)
