@@ -10,7 +10,10 @@ from datetime import date
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.pages import PageBase
+from tests.e2e.pages import PageBase, rendu_complet
+
+# A valid SIRET (its Luhn key holds) for the associations the journeys register.
+SIRET_ASSOCIATION = "73282932000074"
 
 
 def champ(conteneur: Page | Locator, libelle: str) -> Locator:
@@ -278,6 +281,29 @@ class PageMesDossiers(PageProgrammation):
     def enregistrer_ma_structure(self) -> "PageStructure":
         self.page.get_by_role("link", name="Enregistrer ma structure", exact=True).click()
         return PageStructure(self.page, self.base_url)
+
+    def enregistrer_une_association(self, nom: str, representant: str) -> "PageMesDossiers":
+        """Registers an association of the Hautes-Noues, its first account its référent."""
+        structure = self.enregistrer_ma_structure()
+        expect(structure.titre).to_have_text("Enregistrer ma structure")
+        rendu_complet(self.page)
+        structure.remplir(
+            nom=nom,
+            type_structure="Association",
+            siret=SIRET_ASSOCIATION,
+            rna="W941000001",
+            adresse="12 allée des Hautes-Noues",
+            code_postal="94350",
+            commune="Villiers-sur-Marne",
+            representant=representant,
+            qualite="Présidente",
+            salaries=2,
+            benevoles=9,
+        )
+        mes_dossiers = structure.enregistrer()
+        expect(mes_dossiers.message).to_have_text("Votre structure est enregistrée.")
+        expect(self.page.get_by_role("main")).to_contain_text(f"Vous agissez pour {nom}.")
+        return mes_dossiers
 
     def carte_appel(self, titre: str) -> Locator:
         titre_carte = self.page.get_by_role("heading", name=titre, exact=True)

@@ -39,6 +39,7 @@ from tests.e2e.pages import (
     se_connecter,
 )
 from tests.e2e.pages_programmation import (
+    SIRET_ASSOCIATION,
     PageDossier,
     PageMesDossiers,
     PagePieces,
@@ -55,7 +56,6 @@ ANNEE = 2017
 TITRE_APPEL = "Appel à projets 2017 du contrat de ville"
 ACTION = "Atelier de français pour les parents"
 STRUCTURE = "Association Paroles de parents"
-SIRET = "73282932000074"
 REFERENTE = "ines.garnier@exemple.fr"
 TRESORIER = "tresorier@paroles-de-parents.fr"
 MOT_DE_PASSE = "Quartiers-en-mouvement-2026"
@@ -217,25 +217,7 @@ def s_inscrire_et_confirmer(page: Page, base: str, mailoutbox) -> None:
 def enregistrer_la_structure(page: Page, base: str) -> PageMesDossiers:
     """From "Mon espace", through the open call, to the registered structure."""
     page.get_by_role("link", name="enregistrer ma structure et déposer un dossier").click()
-    mes_dossiers = PageMesDossiers(page, base)
-    structure = mes_dossiers.enregistrer_ma_structure()
-    rendu_complet(page)
-    structure.remplir(
-        nom=STRUCTURE,
-        type_structure="Association",
-        siret=SIRET,
-        rna="W941000001",
-        adresse="12 allée des Hautes-Noues",
-        code_postal="94350",
-        commune="Villiers-sur-Marne",
-        representant="Inès Garnier",
-        qualite="Présidente",
-        salaries=1,
-        benevoles=12,
-    )
-    mes_dossiers = structure.enregistrer()
-    expect(mes_dossiers.message).to_have_text("Votre structure est enregistrée.")
-    return mes_dossiers
+    return PageMesDossiers(page, base).enregistrer_une_association(STRUCTURE, "Inès Garnier")
 
 
 def inviter_le_tresorier(page: Page, base: str) -> None:
@@ -320,7 +302,6 @@ def test_a_new_association_signs_up_files_its_dossier_with_its_receipt_and_corre
     s_inscrire_et_confirmer(page, base, mailoutbox)
     rendu_complet(page)
     mes_dossiers = enregistrer_la_structure(page, base)
-    expect(page.get_by_role("main")).to_contain_text(f"Vous agissez pour {STRUCTURE}.")
 
     # 3. As its référent, she invites her treasurer, who accepts from the e-mailed link.
     inviter_le_tresorier(page, base)
@@ -391,7 +372,7 @@ def test_a_new_association_signs_up_files_its_dossier_with_its_receipt_and_corre
     texte = texte_du_pdf(recepisse)
     moment = timezone.localtime(version.creee_le).strftime("%d/%m/%Y à %H:%M")
     assert f"Dossier n° {enregistre.numero} déposé le {moment}" in texte
-    assert STRUCTURE in texte and f"SIRET : {SIRET}" in texte
+    assert STRUCTURE in texte and f"SIRET : {SIRET_ASSOCIATION}" in texte
     compact = re.sub(r"\s+", "", texte)
     for fichier in (statuts, rib, dirigeants):
         assert fichier.name in texte

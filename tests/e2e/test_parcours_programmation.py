@@ -282,25 +282,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     mes_dossiers = PageMesDossiers(porteur, base)
     expect(mes_dossiers.titre).to_have_text("Mes dossiers de demande de subvention")
 
-    structure = mes_dossiers.enregistrer_ma_structure()
-    expect(structure.titre).to_have_text("Enregistrer ma structure")
-    rendu_complet(porteur)
-    structure.remplir(
-        nom=STRUCTURE,
-        type_structure="Association",
-        siret="73282932000074",
-        rna="W941000001",
-        adresse="12 allée des Hautes-Noues",
-        code_postal="94350",
-        commune="Villiers-sur-Marne",
-        representant="Inès Garnier",
-        qualite="Présidente",
-        salaries=2,
-        benevoles=9,
-    )
-    mes_dossiers = structure.enregistrer()
-    expect(mes_dossiers.message).to_have_text("Votre structure est enregistrée.")
-    expect(mes_dossiers.page.get_by_role("main")).to_contain_text(f"Vous agissez pour {STRUCTURE}.")
+    mes_dossiers = mes_dossiers.enregistrer_une_association(STRUCTURE, "Inès Garnier")
     rendu_complet(porteur)
 
     vers_mes_dossiers(mes_dossiers)
