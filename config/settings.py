@@ -110,6 +110,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "config.erreurs.csrf_refuse"
 
 TEMPLATES = [
     {

@@ -401,3 +401,19 @@ def test_search_queries_do_not_grow_with_the_number_of_contracts(
         with django_assert_max_num_queries(REQUETES_MAX_RECHERCHE):
             assert client.get(RECHERCHE, parametres).status_code == 200
     assert [_requetes_de(client, p) for p in PARAMETRES_MESURES] == avec_un_contrat
+
+
+def test_the_header_search_of_a_contract_page_searches_that_contract(client, villiers):
+    html = html_de(client.get(reverse("contrats:cadre", args=[SLUG])))
+    entete = html[html.index('id="recherche-entete"') :]
+    entete = entete[: entete.index("</form>")]
+    assert f'<input type="hidden" name="contrat" value="{SLUG}">' in entete
+    assert "Rechercher dans le contrat" in entete
+
+
+def test_the_header_search_of_the_home_page_searches_every_contract(client, villiers):
+    html = html_de(client.get("/"))
+    entete = html[html.index('id="recherche-entete"') :]
+    entete = entete[: entete.index("</form>")]
+    assert 'name="contrat"' not in entete
+    assert "Rechercher dans le site" in entete

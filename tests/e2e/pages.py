@@ -79,7 +79,7 @@ class PageBase:
     def rechercher_depuis_l_entete(self, texte: str) -> "PageRecherche":
         """The header search bar, shown inline on a desktop viewport (a modal below lg)."""
         formulaire = self.entete.get_by_role("search")
-        formulaire.get_by_label("Rechercher dans le contrat", exact=True).fill(texte)
+        formulaire.get_by_label(re.compile(r"^Rechercher dans le (contrat|site)$")).fill(texte)
         formulaire.get_by_role("button", name="Rechercher", exact=True).click()
         return PageRecherche(self.page, self.base_url)
 

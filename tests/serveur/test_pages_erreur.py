@@ -89,3 +89,18 @@ def test_500_en_francais_quand_un_processeur_de_contexte_echoue(settings) -> Non
 
     assert reponse.status_code == 500
     _page_d_erreur_du_dsfr(reponse.content.decode())
+
+
+@pytest.mark.django_db
+def test_un_formulaire_refuse_par_le_controle_csrf_le_dit_en_francais(settings) -> None:
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True)
+
+    reponse = client.post("/comptes/connexion/", {"login": "pilote", "password": "x"})
+    html = reponse.content.decode()
+
+    assert reponse.status_code == 403
+    _page_d_erreur_du_dsfr(html)
+    assert "<h1>Accès refusé</h1>" in html
+    assert "Rechargez la page, puis recommencez ; rien n&#x27;a été enregistré." in html
+    assert "CSRF verification failed" not in html
