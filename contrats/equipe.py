@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from comptes.models import Role, Utilisateur
 from comptes.selectors import a_l_adresse_verifiee
+from contrats.actions import ActionContrat
 from contrats.models import (
     ROLES_INVITABLES,
     Contrat,
@@ -45,15 +46,6 @@ MESSAGE_ADRESSE_INVALIDE = (
     "Saisissez une adresse électronique valide, par exemple prenom.nom@exemple.fr."
 )
 ORDRE_DES_ROLES = {role.value: rang for rang, role in enumerate(Role)}
-
-
-class ActionEquipe(models.TextChoices):
-    """Codes of the history events written here."""
-
-    INVITATION_ENVOI = "invitation.envoi", "Invitation envoyée"
-    INVITATION_ACCEPTATION = "invitation.acceptation", "Invitation acceptée"
-    HABILITATION_MODIFICATION = "habilitation.modification", "Rôle modifié"
-    HABILITATION_RETRAIT = "habilitation.retrait", "Rôle retiré"
 
 
 class ErreurEquipe(ValueError):
@@ -277,7 +269,7 @@ def envoyer_invitation(
         enregistrer_evenement(
             acteur=acteur,
             objet=invitation,
-            action=ActionEquipe.INVITATION_ENVOI,
+            action=ActionContrat.INVITATION_ENVOI,
             changements={
                 **_valeurs(role, organisation, instance),
                 "adresse": email,
@@ -335,7 +327,7 @@ def accepter_invitation(*, contrat: Contrat, jeton: str, utilisateur: Utilisateu
         enregistrer_evenement(
             acteur=utilisateur,
             objet=habilitation,
-            action=ActionEquipe.INVITATION_ACCEPTATION,
+            action=ActionContrat.INVITATION_ACCEPTATION,
             changements={
                 **_valeurs(invitation.role, invitation.organisation, invitation.instance),
                 "invitation": invitation.pk,
@@ -382,7 +374,7 @@ def modifier_habilitation(
         enregistrer_evenement(
             acteur=acteur,
             objet=habilitation,
-            action=ActionEquipe.HABILITATION_MODIFICATION,
+            action=ActionContrat.HABILITATION_MODIFICATION,
             changements={**differences(avant, apres), "personne": str(habilitation.utilisateur)},
         )
     return habilitation
@@ -398,7 +390,7 @@ def retirer_habilitation(*, habilitation: Habilitation, acteur: Utilisateur) -> 
         enregistrer_evenement(
             acteur=acteur,
             objet=habilitation,
-            action=ActionEquipe.HABILITATION_RETRAIT,
+            action=ActionContrat.HABILITATION_RETRAIT,
             changements={
                 **_valeurs(habilitation.role, habilitation.organisation, habilitation.instance),
                 "personne": str(habilitation.utilisateur),

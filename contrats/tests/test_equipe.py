@@ -16,6 +16,7 @@ from comptes.models import Role, Utilisateur
 from comptes.tests.factories import CompteFactory
 from comptes.tests.outils import limites_de_debit_remises_a_zero  # noqa: F401
 from contrats import equipe
+from contrats.actions import ActionContrat
 from contrats.models import Contrat, Habilitation, Instance, Invitation, Organisation
 from contrats.selectors import droits
 from contrats.tests.factories import ContratFactory, HabilitationFactory, OrganisationFactory
@@ -112,7 +113,7 @@ def test_pilote_invites_a_caf_financeur_by_an_e_mail_carrying_one_link(
     assert courriel.to == [INVITEE]
     assert courriel.subject == f"[Contrat de ville] Invitation : Financeur pour {caf.nom}"
     assert f"Camille Martin, pilote du {villiers.titre}" in courriel.body
-    evenement = Evenement.objects.get(action=equipe.ActionEquipe.INVITATION_ENVOI)
+    evenement = Evenement.objects.get(action=ActionContrat.INVITATION_ENVOI)
     assert evenement.acteur == pilote
     assert evenement.object_id == str(invitation.pk)
     assert evenement.changements["adresse"] == INVITEE
@@ -142,7 +143,7 @@ def test_invitee_with_the_invited_address_receives_exactly_the_invited_role(envo
     invitation.refresh_from_db()
     assert invitation.statut == Invitation.Statut.ACCEPTEE
     assert invitation.acceptee_par == invite
-    evenement = Evenement.objects.get(action=equipe.ActionEquipe.INVITATION_ACCEPTATION)
+    evenement = Evenement.objects.get(action=ActionContrat.INVITATION_ACCEPTATION)
     assert evenement.acteur == invite
     assert evenement.object_id == str(habilitation.pk)
     assert evenement.changements["invitée par"] == "Camille Martin"
@@ -211,7 +212,7 @@ def test_a_newer_invitation_to_the_same_address_replaces_the_pending_one(envoyer
     ancienne.refresh_from_db()
     assert ancienne.statut == Invitation.Statut.REMPLACEE
     assert nouvelle.statut == Invitation.Statut.EN_ATTENTE
-    evenement = Evenement.objects.filter(action=equipe.ActionEquipe.INVITATION_ENVOI).first()
+    evenement = Evenement.objects.filter(action=ActionContrat.INVITATION_ENVOI).first()
     assert evenement.changements["invitations remplacées"] == [ancienne.pk]
     invite = CompteFactory(email=INVITEE)
     refus(
@@ -453,7 +454,7 @@ def test_pilote_changes_a_financeur_into_a_membre_of_a_body(financeur_caf, pilot
         None,
         copil,
     )
-    evenement = Evenement.objects.get(action=equipe.ActionEquipe.HABILITATION_MODIFICATION)
+    evenement = Evenement.objects.get(action=ActionContrat.HABILITATION_MODIFICATION)
     assert evenement.acteur == pilote
     assert evenement.object_id == str(financeur_caf.pk)
     assert evenement.changements == {
@@ -520,7 +521,7 @@ def test_pilote_revokes_a_role_and_the_history_keeps_who_and_what(
     assert not Habilitation.objects.filter(pk=pk).exists()
     assert not droits(personne, villiers).a(Role.FINANCEUR)
     assert Utilisateur.objects.filter(pk=personne.pk).exists()
-    evenement = Evenement.objects.get(action=equipe.ActionEquipe.HABILITATION_RETRAIT)
+    evenement = Evenement.objects.get(action=ActionContrat.HABILITATION_RETRAIT)
     assert (evenement.acteur, evenement.object_id) == (pilote, str(pk))
     assert evenement.changements == {
         "rôle": "financeur",
