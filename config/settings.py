@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "contrats",
     "gouvernance",
     "programmation",
+    "suivi",
     "publication",
 ]
 

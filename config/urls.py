@@ -12,6 +12,7 @@ urlpatterns = [
     path("", contrats_views.accueil, name="accueil"),
     path("contrats/", include("contrats.urls")),
     path("", include("programmation.urls")),
+    path("", include("suivi.urls")),
     path("quartiers/", include("territoires.urls")),
     path("comptes/", include("comptes.urls")),
     path("comptes/", include("comptes.urls_allauth")),

@@ -1,0 +1,3 @@
+"""Routes of the bilans pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Routes of the tableau pages."""
+
+urlpatterns: list = []
