@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contrats import views, views_equipe
+from contrats import views, views_equipe, views_observations
 
 app_name = "contrats"
 
@@ -15,6 +15,36 @@ urlpatterns = [
     path("<slug:slug>/cadre-strategique/axes/<str:numero>/", views.axe, name="axe"),
     path("<slug:slug>/plan-actions/", views.plan_actions, name="plan"),
     path("<slug:slug>/diagnostic/", views.diagnostic_territorial, name="diagnostic"),
+    path(
+        "<slug:slug>/diagnostic/indicateurs/",
+        views_observations.indicateurs,
+        name="indicateurs",
+    ),
+    path(
+        "<slug:slug>/diagnostic/indicateurs/<slug:code>/",
+        views_observations.indicateur,
+        name="indicateur",
+    ),
+    path(
+        "<slug:slug>/diagnostic/indicateurs/<slug:code>/export.csv",
+        views_observations.indicateur_csv,
+        name="indicateur_csv",
+    ),
+    path(
+        "<slug:slug>/diagnostic/observations/importer/",
+        views_observations.importer,
+        name="observations_importer",
+    ),
+    path(
+        "<slug:slug>/diagnostic/observations/importer/confirmer/",
+        views_observations.confirmer,
+        name="observations_confirmer",
+    ),
+    path(
+        "<slug:slug>/diagnostic/observations/modele.<str:format>",
+        views_observations.modele,
+        name="observations_modele",
+    ),
     path("<slug:slug>/signataires/", views.signataires, name="signataires"),
     path("<slug:slug>/engagements/<str:numero>/", views.engagements, name="engagements"),
     path("<slug:slug>/gouvernance/", views.gouvernance, name="gouvernance"),

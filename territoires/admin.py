@@ -1,7 +1,15 @@
 from django.contrib import admin
 
 from historique.admin import HistoriseMixin
-from territoires.models import Commune, Indicateur, Observation, QuartierPrioritaire, Secteur
+from territoires.models import (
+    Commune,
+    ImportObservations,
+    Indicateur,
+    Observation,
+    QuartierPrioritaire,
+    Secteur,
+    TerritoireDeReference,
+)
 
 
 class SecteurInline(admin.TabularInline):
@@ -27,5 +35,36 @@ class IndicateurAdmin(HistoriseMixin, admin.ModelAdmin):
 
 @admin.register(Observation)
 class ObservationAdmin(HistoriseMixin, admin.ModelAdmin):
-    list_display = ["indicateur", "commune", "quartier", "date", "valeur_texte"]
-    list_filter = ["indicateur__rubrique"]
+    list_display = [
+        "indicateur",
+        "commune",
+        "quartier",
+        "reference",
+        "date",
+        "valeur_texte",
+        "origine",
+        "est_demo",
+    ]
+    list_filter = ["indicateur__rubrique", "origine", "est_demo"]
+
+
+@admin.register(TerritoireDeReference)
+class TerritoireDeReferenceAdmin(HistoriseMixin, admin.ModelAdmin):
+    list_display = ["nom", "code", "niveau"]
+    list_filter = ["niveau"]
+
+
+@admin.register(ImportObservations)
+class ImportObservationsAdmin(admin.ModelAdmin):
+    """Read only: an import is written by the import service, with its history event."""
+
+    list_display = ["fichier", "importe_le", "auteur", "crees", "modifiees", "inchangees"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

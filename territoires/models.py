@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+
+from historique.horloge import maintenant
 
 
 class Commune(models.Model):
@@ -70,8 +73,65 @@ class Indicateur(models.Model):
         return self.libelle
 
 
+class TerritoireDeReference(models.Model):
+    """A territory an indicator is compared with: a département, France métropolitaine."""
+
+    class Niveau(models.TextChoices):
+        DEPARTEMENT = "departement", "Département"
+        FRANCE_METROPOLITAINE = "france_metropolitaine", "France métropolitaine"
+
+    code = models.CharField("code", max_length=30, unique=True)
+    nom = models.CharField("nom", max_length=150)
+    niveau = models.CharField("niveau", max_length=30, choices=Niveau.choices)
+
+    class Meta:
+        verbose_name = "territoire de référence"
+        verbose_name_plural = "territoires de référence"
+        ordering = ["niveau", "code"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class ImportObservations(models.Model):
+    """One import of an observations file that changed something (see imports.py)."""
+
+    importe_le = models.DateTimeField("importé le", default=maintenant)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="imports_observations",
+    )
+    fichier = models.CharField("nom du fichier", max_length=255)
+    empreinte = models.CharField("empreinte SHA-256", max_length=64)
+    est_demo = models.BooleanField("données de démonstration", default=False)
+    crees = models.PositiveIntegerField("observations créées", default=0)
+    modifiees = models.PositiveIntegerField("observations modifiées", default=0)
+    inchangees = models.PositiveIntegerField("observations inchangées", default=0)
+
+    class Meta:
+        verbose_name = "import d'observations"
+        verbose_name_plural = "imports d'observations"
+        ordering = ["-importe_le", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import « {self.fichier} » du {self.importe_le:%d/%m/%Y %H:%M}"
+
+
 class Observation(models.Model):
-    """A value of an indicator on one territory (a commune or a QPV) at a date."""
+    """A value of an indicator on one territory at a date.
+
+    The territory is exactly one of a commune, a QPV or a reference territory. The rows
+    of a contract's diagnostic come from its files (origine « contrat »); the others
+    from an import of observations (origine « import »).
+    """
+
+    class Origine(models.TextChoices):
+        CONTRAT = "contrat", "Diagnostic du contrat"
+        IMPORT = "import", "Import d'observations"
 
     indicateur = models.ForeignKey(
         Indicateur, on_delete=models.CASCADE, related_name="observations"
@@ -86,10 +146,22 @@ class Observation(models.Model):
         blank=True,
         related_name="observations",
     )
+    reference = models.ForeignKey(
+        TerritoireDeReference,
+        verbose_name="territoire de référence",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="observations",
+    )
     date = models.DateField("date")
     valeur = models.DecimalField("valeur", max_digits=14, decimal_places=3, null=True, blank=True)
     valeur_texte = models.CharField("valeur telle que publiée", max_length=300)
     source = models.CharField("source", max_length=250, blank=True)
+    origine = models.CharField(
+        "origine", max_length=10, choices=Origine.choices, default=Origine.CONTRAT
+    )
+    est_demo = models.BooleanField("donnée de démonstration", default=False)
 
     class Meta:
         verbose_name = "observation"
@@ -97,8 +169,9 @@ class Observation(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(commune__isnull=False, quartier__isnull=True)
-                    | models.Q(commune__isnull=True, quartier__isnull=False)
+                    models.Q(commune__isnull=False, quartier__isnull=True, reference__isnull=True)
+                    | models.Q(commune__isnull=True, quartier__isnull=False, reference__isnull=True)
+                    | models.Q(commune__isnull=True, quartier__isnull=True, reference__isnull=False)
                 ),
                 name="observation_un_seul_territoire",
             ),
@@ -112,7 +185,16 @@ class Observation(models.Model):
                 condition=models.Q(quartier__isnull=False),
                 name="observation_unique_quartier",
             ),
+            models.UniqueConstraint(
+                fields=["indicateur", "reference", "date"],
+                condition=models.Q(reference__isnull=False),
+                name="observation_unique_reference",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicateur} · {self.commune or self.quartier} · {self.valeur_texte}"
+        return f"{self.indicateur} · {self.territoire} · {self.valeur_texte}"
+
+    @property
+    def territoire(self) -> "Commune | QuartierPrioritaire | TerritoireDeReference":
+        return self.commune or self.quartier or self.reference

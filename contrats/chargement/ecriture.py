@@ -233,7 +233,11 @@ def _ecrire_diagnostic(s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat) 
         indicateur = s.upsert_partage(
             Indicateur,
             {"code": ind.code},
-            autres_usages=Observation.objects.filter(indicateur__code=ind.code)
+            # Figures of the reference territories (département, France) come with the
+            # contract's own series: they do not make the indicator another contract's.
+            autres_usages=Observation.objects.filter(
+                indicateur__code=ind.code, reference__isnull=True
+            )
             .exclude(commune__in=contrat.communes.all())
             .exclude(quartier__in=contrat.quartiers.all()),
             ou=("diagnostic.yaml", f"indicateurs[{ordre}] (« {ind.code} »)"),
@@ -255,6 +259,7 @@ def _ecrire_diagnostic(s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat) 
                     valeur=case.valeur,
                     valeur_texte=case.texte,
                     source=diag.source,
+                    origine=Observation.Origine.CONTRAT,
                 )
                 gardees.append(obs.pk)
     obsoletes = Observation.objects.filter(
