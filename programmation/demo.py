@@ -5,7 +5,9 @@
   and who carries the actions follow the seed's synthetic presentation (Article 3 §2.1.1).
 - 2016 to 2020: 30 to 45 dossiers a year, renewals of the plan's actions, in every state a
   dossier goes through (refused, inadmissible with a reason, adjourned, conventionned with
-  payments, balanced; the 2020 call still has dossiers in instruction).
+  their advances paid; the 2020 call still has dossiers in instruction). The dossiers drawn
+  "soldé" stay conventionné here: their balance waits for the validated bilan of the
+  action, which the demo of the app suivi files before paying it.
 
 Everything is drawn from one random generator seeded with 2015 (`Generateur`), before any
 database read of demo objects: two runs compute the same data. The `Ecrivain` then lives
@@ -883,10 +885,6 @@ class Calendrier:
     def avance(self, rang: int, ligne: int) -> datetime:
         return self.conventions(rang) + timedelta(days=14, hours=1 + ligne)
 
-    def solde(self, rang: int, ligne: int) -> datetime:
-        # Balances come with the bilans, in December; the last one closes the dossier.
-        return moment(date(self.annee, 12, 1) + timedelta(days=rang % 14), 11 + ligne)
-
 
 def montants_des_enveloppes(demo: AppelDemo) -> dict[tuple[str, str], Decimal]:
     """Each envelope covers what was granted, or 80 % of what was asked for, in 5 000 €."""
@@ -940,6 +938,12 @@ class DossierEcrit:
     @property
     def statut(self) -> str:
         return self.demo.statut
+
+    @property
+    def atteint(self) -> str:
+        """Where this demo leaves it: a dossier drawn "soldé" stays conventionné, its
+        balance waiting for its bilan (suivi's demo)."""
+        return Statut.CONVENTIONNE if self.statut == Statut.SOLDE else self.statut
 
 
 class Ecrivain:
@@ -1340,7 +1344,8 @@ class Ecrivain:
     def _payer(
         self, appel: AppelAProjets, dossiers: list[DossierEcrit], calendrier: Calendrier
     ) -> None:
-        """Advances on every convention; balances on the balanced dossiers, which closes them."""
+        """Advances on every convention. Balances wait for the validated bilan of the action
+        (app suivi, whose demo files the bilans and then pays them)."""
         conventions: dict[int, dict[tuple[str, str], Convention]] = defaultdict(dict)
         for convention in Convention.objects.filter(
             financement__dossier__appel=appel
@@ -1367,15 +1372,6 @@ class Ecrivain:
                     calendrier.avance(d.rang, ligne),
                     financeur,
                 )
-            if d.statut == Statut.SOLDE:
-                for ligne, financeur, convention in payees:
-                    self._paiement(
-                        convention,
-                        Paiement.Nature.SOLDE,
-                        convention.montant - avance(convention.montant),
-                        calendrier.solde(d.rang, ligne),
-                        financeur,
-                    )
 
     def _paiement(
         self,
@@ -1398,7 +1394,7 @@ class Ecrivain:
     def _verifier(self, appel: AppelAProjets, dossiers: list[DossierEcrit]) -> None:
         """Every dossier reached the statut the generator drew, or the demo is wrong."""
         atteints = dict(Dossier.objects.filter(appel=appel).values_list("pk", "statut"))
-        ecarts = [d.demo.numero for d in dossiers if atteints[d.dossier.pk] != d.statut]
+        ecarts = [d.demo.numero for d in dossiers if atteints[d.dossier.pk] != d.atteint]
         if ecarts:
             raise DemoImpossible(
                 f"Appel {appel.annee} : statut inattendu pour {', '.join(ecarts)}."

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from contrats import selectors
 from contrats.models import Contrat
 from publication.api_programmation import router as programmation
+from publication.api_suivi import router as suivi
 from publication.recherche import PAR_PAGE, paginer, rechercher
 from territoires.selectors import diagnostic, quartier_par_slug
 
@@ -29,6 +30,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/", programmation)
+api.add_router("/", suivi)
 
 
 @api.exception_handler(Http404)

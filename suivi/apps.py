@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class SuiviConfig(AppConfig):
     name = "suivi"
     verbose_name = "Suivi et évaluation"
+
+    def ready(self) -> None:
+        """Plug the bilans and the dashboard into programmation, which never imports suivi."""
+        from programmation import extensions
+        from suivi.demo import bilan_valide_pour_le_solde
+        from suivi.selectors.bilans import section_bilan, taches_des_bilans
+        from suivi.selectors.tableau_de_bord import tache_du_tableau_de_bord
+        from suivi.services.bilans import refus_du_solde
+
+        _inscrire(extensions.preconditions_du_solde, refus_du_solde)
+        _inscrire(extensions.preparations_du_solde, bilan_valide_pour_le_solde)
+        _inscrire(extensions.fournisseurs_de_taches, taches_des_bilans)
+        _inscrire(extensions.fournisseurs_de_taches, tache_du_tableau_de_bord)
+        _inscrire(extensions.sections_du_dossier, section_bilan)
+
+
+def _inscrire(registre: list, fonction) -> None:
+    # ready() may run more than once (tests, reloads): register each function once.
+    if fonction not in registre:
+        registre.append(fonction)

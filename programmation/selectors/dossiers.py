@@ -13,7 +13,7 @@ from contrats.models import Contrat, FicheAction, ObjectifOperationnel, Organisa
 from contrats.selectors import Droits, cle_numero
 from historique.horloge import aujourdhui
 from historique.selectors import historique_de
-from programmation import permissions
+from programmation import extensions, permissions
 from programmation.actions import ActionProgrammation
 from programmation.etats import BADGES, TRANSITIONS, Transition, transitions_depuis
 from programmation.models import (
@@ -328,6 +328,8 @@ class FicheDossier:
     modifiable: "SectionsModifiables"
     demande_complements: DemandeComplements | None
     erreurs_completude: list[str]
+    # Blocks other apps add to the page (suivi: the bilan), see programmation.extensions.
+    sections: list[extensions.SectionDuDossier] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -404,7 +406,15 @@ def fiche_dossier(dossier: Dossier, d: Droits) -> FicheDossier:
         erreurs_completude=erreurs_de_completude(dossier)
         if est_porteur and dossier.statut in {Statut.BROUILLON, Statut.A_COMPLETER}
         else [],
+        sections=_sections_d_autres_applications(dossier, d),
     )
+
+
+def _sections_d_autres_applications(
+    dossier: Dossier, d: Droits
+) -> list[extensions.SectionDuDossier]:
+    sections = (fournir(dossier, d) for fournir in extensions.sections_du_dossier)
+    return [section for section in sections if section is not None]
 
 
 # ---------------------------------------------------------------- choices of the forms

@@ -9,7 +9,7 @@ from django.urls import reverse
 from contrats.models import Contrat, Habilitation
 from contrats.selectors import Droits, droits
 from historique.horloge import maintenant
-from programmation import permissions
+from programmation import extensions, permissions
 from programmation.models import (
     AppelAProjets,
     CodeTransition,
@@ -70,6 +70,8 @@ def _taches(utilisateur, d: Droits, contrat: Contrat) -> list[Tache]:
         taches += _taches_financeur(d, contrat)
     if permissions.siege_dans_une_instance(d) and appel:
         taches += _taches_membre(contrat, appel)
+    for fournisseur in extensions.fournisseurs_de_taches:
+        taches += fournisseur(utilisateur, d, contrat)
     return taches
 
 

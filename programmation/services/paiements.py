@@ -14,6 +14,7 @@ from comptes.models import Utilisateur
 from contrats.selectors import droits
 from historique.horloge import aujourdhui
 from historique.services import enregistrer_evenement
+from programmation import extensions
 from programmation.actions import ActionProgrammation
 from programmation.models import CodeTransition, Convention, Paiement, Statut
 from programmation.permissions import MOTIF_DEPORT, deporte_pour_instruire, peut_payer
@@ -33,6 +34,11 @@ def enregistrer_paiement(
         if dossier.statut != Statut.CONVENTIONNE:
             raise TransitionInterdite("Les paiements s'enregistrent sur un dossier conventionné.")
         _verifier_paiement(courante, nature, montant, date)
+        if nature == Paiement.Nature.SOLDE:
+            # Later apps may hold the balance back (suivi: until the bilan is validated).
+            refus = extensions.refus_du_solde(courante)
+            if refus:
+                raise TransitionInterdite(refus)
         paiement = Paiement.objects.create(
             convention=courante, nature=nature, montant=montant, date=date, acteur=acteur
         )

@@ -22,6 +22,7 @@ from contrats.services import attribuer_habilitation
 from contrats.tests.factories import UtilisateurFactory
 from historique.horloge import aujourdhui, rejouer_a
 from historique.selectors import historique_de
+from programmation import extensions
 from programmation.etats import Transition, transitions_depuis
 from programmation.models import (
     CodeTransition,
@@ -258,8 +259,16 @@ def _avis_voulu(voulu: AvisVoulu) -> tuple[str, str | None, str]:
     return choix, montant, commentaire
 
 
+def preparer_le_solde(dossier: Dossier) -> None:
+    """What the later apps require before a balance (suivi: a validated bilan), through
+    their services (programmation.extensions.preparations_du_solde)."""
+    extensions.preparer_le_solde(dossier)
+
+
 def payer_les_soldes(dossier: Dossier) -> None:
-    """Each financeur pays what its conventions still owe, as their balance."""
+    """Each financeur pays what its conventions still owe, as their balance, once what the
+    balance waits for is there (preparer_le_solde)."""
+    preparer_le_solde(dossier)
     conventions = (
         Convention.objects.filter(financement__dossier=dossier)
         .exclude(paiements__nature=Paiement.Nature.SOLDE)

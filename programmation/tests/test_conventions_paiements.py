@@ -17,6 +17,7 @@ from programmation.tests.outils import (
     convention_de,
     dossier_conventionne,
     porteur_du,
+    preparer_le_solde,
     texte,
     verifier_refus,
 )
@@ -233,6 +234,7 @@ def test_the_last_balance_closes_the_dossier(etat):
     # The CAF's avis is unfavourable: the État's convention is the dossier's only one.
     dossier = dossier_conventionne(etat="5000", avis_caf="defavorable")
     assert Convention.objects.filter(financement__dossier=dossier).count() == 1
+    preparer_le_solde(dossier)  # the balance waits for the validated bilan (suivi)
     convention = convention_de(dossier, "etat")
     client = client_de(etat)
 
@@ -261,6 +263,7 @@ def test_the_last_balance_closes_the_dossier(etat):
 
 def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier(financeur):
     dossier = dossier_conventionne(caf="4000", avis_etat="defavorable")
+    preparer_le_solde(dossier)
     convention = convention_de(dossier)
     client = client_de(financeur)
 
@@ -276,6 +279,7 @@ def test_the_last_balance_recorded_by_a_financeur_agent_closes_the_dossier(finan
 
 def test_payment_after_the_balance_is_refused(financeur):
     dossier = dossier_conventionne(caf="4000")
+    preparer_le_solde(dossier)
     convention = convention_de(dossier)
     client = client_de(financeur)
     client.post(

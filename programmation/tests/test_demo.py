@@ -246,6 +246,9 @@ class TestDemoGeneree:
         assert not Paiement.objects.filter(
             convention__financement__dossier__statut=Statut.CONVENTIONNE, nature="solde"
         ).exists()
+        # Balances wait for the validated bilans, which suivi's demo files: none here.
+        assert not Paiement.objects.filter(nature="solde").exists()
+        assert not Dossier.objects.filter(statut=Statut.SOLDE).exists()
 
     def test_history_of_every_dossier_holds_its_creation_and_each_transition(self):
         type_dossier = ContentType.objects.get_for_model(Dossier)

@@ -293,6 +293,7 @@ def payer_un_solde(monde: Monde, rang: int) -> None:
         .order_by("pk")
     )
     convention = a_solder[rang % len(a_solder)]
+    outils.preparer_le_solde(dossier)  # the balance waits for the validated bilan (suivi)
     dernier = evenements_du(dossier.pk).order_by("-pk").values_list("pk", flat=True).first()
     enregistrer_paiement(
         convention=convention,

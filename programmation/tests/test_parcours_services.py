@@ -16,7 +16,7 @@ from programmation.services.instruction import donner_avis
 from programmation.services.paiements import enregistrer_paiement
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import DossierFactory
-from programmation.tests.outils import porteur_demo_du
+from programmation.tests.outils import porteur_demo_du, preparer_le_solde
 
 pytestmark = pytest.mark.django_db
 
@@ -86,6 +86,7 @@ def _parcours_complet(pilote: Utilisateur, etat: Utilisateur, caf: Utilisateur):
     statuer_en_comite(seance=copil, decisions=[DecisionDemandee(dossier, "valider")], acteur=etat)
     dossier = transitionner(dossier=dossier, transition="conventionner", acteur=pilote)
     assert Convention.objects.filter(financement__dossier=dossier).count() == 2
+    preparer_le_solde(dossier)  # the balance waits for the validated bilan (suivi)
 
     for convention in Convention.objects.filter(financement__dossier=dossier):
         acteur = caf if convention.financement.financeur.code == "caf" else etat

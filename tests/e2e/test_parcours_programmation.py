@@ -21,6 +21,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from comptes.models import Utilisateur
 from contrats.demo import MOT_DE_PASSE_DEMO
+from programmation.extensions import preparer_le_solde
 from programmation.models import Convention
 from tests.e2e.pages import PageAccueil, PageMonCompte, rendu_complet, se_connecter
 from tests.e2e.pages_programmation import (
@@ -412,7 +413,9 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
         assert reponse.body().startswith(b"%PDF-")
         dossier_pilote.page.go_back()
 
-    # 7. Each financeur pays the advance then the balance of its own convention.
+    # 7. Each financeur pays the advance of its own convention; the balance waits for the
+    # validated bilan of the action.
+    conventions = {}
     for session, numero, moitie in (
         (caf, CONVENTION_CAF, "2000"),
         (etat, CONVENTION_ETAT, "2500"),
@@ -424,6 +427,19 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
         expect(convention.message).to_have_text("Le paiement est enregistré.")
         expect(convention.paiements).to_have_count(1)
         expect(convention.paiements.first).to_contain_text("Avance")
+        convention.payer("Solde", moitie)
+        expect(session.get_by_role("main")).to_contain_text(
+            "Le solde ne peut être versé qu'après validation du bilan de l'action"
+        )
+        expect(convention.paiements).to_have_count(1)
+        conventions[numero] = (convention, moitie)
+
+    # 8. Once the bilan is validated (its own journey: tests/e2e/test_bilans.py), each
+    # financeur pays the balance.
+    preparer_le_solde(Convention.objects.get(numero=CONVENTION_CAF).financement.dossier)
+    for numero, (convention, moitie) in conventions.items():
+        pk = Convention.objects.get(numero=numero).pk
+        convention.page.goto(base + PageConventionPaiements.chemin_de(pk))
         convention.payer("Solde", moitie)
         expect(convention.message).to_have_text("Le paiement est enregistré.")
         expect(convention.paiements).to_have_count(2)
@@ -452,7 +468,7 @@ def test_call_2016_goes_from_opening_to_balance_and_public_plan(
     vers_mes_dossiers(mes_dossiers)
     expect(mes_dossiers.ligne_dossier(ACTION)).to_contain_text("Soldé")
 
-    # 8. Anyone reads the year's plan d'actions and its synthetic figures.
+    # 9. Anyone reads the year's plan d'actions and its synthetic figures.
     visiteur = nouvelle_session()
     appel_public = appels_du_contrat(visiteur, base, contrat).ouvrir_appel(TITRE_APPEL)
     plan = appel_public.ouvrir_plan()

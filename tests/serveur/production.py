@@ -32,7 +32,9 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 ETAPES_DE_PREPARATION = (
     ("migrate", "--noinput"),
     ("charger_contrat",),
+    ("importer_observations", "data/demo/observations-villiers-demonstration.csv", "--demo"),
     ("generer_demo_programmation",),
+    ("generer_demo_suivi",),
     ("creer_comptes_demo",),
 )
 ARGUMENTS_GUNICORN = ("--config", "config/gunicorn.py", "config.wsgi")

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from contrats.models import Contrat
+from suivi.demo import generer_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Génère les bilans de démonstration des actions 2015 à 2019 (dans chaque état, avec "
+        "les soldes versés après validation) par les services ; une seconde exécution ne "
+        "change rien."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--contrat", default="villiers-sur-marne-2015-2020")
+
+    def handle(self, *args, contrat: str, **options) -> None:
+        cible = Contrat.objects.filter(slug=contrat).first()
+        if cible is None:
+            raise CommandError(f"Contrat « {contrat} » introuvable : chargez-le d'abord.")
+        resultat = generer_demo(cible)
+        etat = "déjà à jour, rien créé" if not resultat.total else "créés"
+        self.stdout.write(self.style.SUCCESS(f"Bilans de démonstration ({cible.titre}) : {etat}."))
+        for libelle, nombre in resultat.en_dict().items():
+            self.stdout.write(f"  {libelle:<20} {nombre:>6}")

@@ -1,0 +1,151 @@
+"""Who may read and act on suivi data (bilans, tableau de bord): the only module of the app
+that looks at roles. Same rule as programmation.permissions: for each object, the
+predicate and the queryset side by side; selectors, views and templates ask here.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from comptes.models import Role
+from contrats.models import Contrat
+from contrats.selectors import Droits
+from programmation import permissions as programmation
+from programmation.models import Convention, Dossier
+from suivi.models import Bilan, StatutBilan
+
+# ---------------------------------------------------------------- tableau de bord
+
+
+def peut_voir_tableau_de_bord(qui, contrat: Contrat) -> bool:
+    """The contract's steering: the city's project team and the State (Article 3 §1)."""
+    return programmation.peut_piloter(qui, contrat)
+
+
+# ---------------------------------------------------------------- bilans
+#
+# A bilan is entered once by the dossier's porteur and read by every financeur that funds
+# the dossier (a convention binds them); the pilotage reads them all. The pilote, the
+# État and the financeurs of the dossier may ask for corrections, the pilotage validates;
+# nobody judges the bilan of a structure they belong to (déport, as for the dossier).
+
+MOTIF_DEPORT_BILAN = (
+    "Vous êtes membre de la structure qui porte ce dossier : vous vous déportez de l'examen "
+    "de son bilan."
+)
+
+
+def _finance_le_dossier(d: Droits, dossier: Dossier) -> bool:
+    """A convention of one of their organisations funds it (conventions_lisibles' rule)."""
+    return Convention.objects.filter(
+        financement__dossier=dossier,
+        financement__financeur__in=d.organisations_pour(Role.FINANCEUR),
+    ).exists()
+
+
+def peut_lire_bilan_du_dossier(qui, dossier: Dossier) -> bool:
+    d = programmation.droits_de(qui, dossier.appel.contrat)
+    return (
+        programmation.pilote(d)
+        or programmation.est_porteur_du_dossier(d, dossier)
+        or _finance_le_dossier(d, dossier)
+    )
+
+
+def peut_lire_bilan(qui, bilan: Bilan) -> bool:
+    return peut_lire_bilan_du_dossier(qui, bilan.dossier)
+
+
+def bilans_lisibles(qui, contrat: Contrat) -> QuerySet[Bilan]:
+    """The contract's bilans this person may read: the same rule as peut_lire_bilan."""
+    d = programmation.droits_de(qui, contrat)
+    bilans = Bilan.objects.filter(dossier__appel__contrat=contrat)
+    if programmation.pilote(d):
+        return bilans
+    finances = Convention.objects.filter(
+        financement__dossier=OuterRef("dossier"),
+        financement__financeur__in=d.organisations_pour(Role.FINANCEUR),
+    )
+    a_soi = Q(dossier__structure__organisation__in=programmation.organisations_porteuses(d))
+    return bilans.filter(a_soi | Q(Exists(finances)))
+
+
+def peut_saisir_bilan(qui, bilan: Bilan) -> bool:
+    """Its porteur fills the three sheets in while it is expected or sent back."""
+    d = programmation.droits_de(qui, bilan.dossier.appel.contrat)
+    return programmation.est_porteur_du_dossier(d, bilan.dossier) and bilan.statut in (
+        StatutBilan.ATTENDU,
+        StatutBilan.A_CORRIGER,
+    )
+
+
+def peut_transitionner_bilan(d: Droits, roles: frozenset[str], bilan: Bilan) -> bool:
+    """programmation's rule for the dossier, déport included, applied to its bilan."""
+    return programmation.peut_transitionner(d, roles, bilan.dossier)
+
+
+def deporte_pour_transitionner_bilan(d: Droits, roles: frozenset[str], bilan: Bilan) -> bool:
+    return programmation.deporte_pour_transitionner(d, roles, bilan.dossier)
+
+
+def en_deport_sur_le_bilan(d: Droits, bilan: Bilan) -> bool:
+    """Said on the page to the pilotage or a financeur who belongs to the structure."""
+    return programmation.en_deport(d, bilan.dossier) and (
+        programmation.pilote(d) or programmation.agit_comme_financeur(d)
+    )
+
+
+def peut_demander_report(qui, bilan: Bilan) -> bool:
+    """Its porteur asks to move the action's dates while the bilan is still expected."""
+    d = programmation.droits_de(qui, bilan.dossier.appel.contrat)
+    return (
+        programmation.est_porteur_du_dossier(d, bilan.dossier)
+        and bilan.statut == StatutBilan.ATTENDU
+    )
+
+
+def peut_statuer_report(qui, bilan: Bilan) -> bool:
+    """The pilotage decides, except on its own structure's action (déport)."""
+    d = programmation.droits_de(qui, bilan.dossier.appel.contrat)
+    return programmation.pilote(d) and not programmation.en_deport(d, bilan.dossier)
+
+
+# What "Mon espace" counts, per person: the same rules as the pages.
+
+
+def depose_des_bilans(d: Droits) -> bool:
+    return bool(programmation.organisations_porteuses(d))
+
+
+def valide_des_bilans(d: Droits) -> bool:
+    return programmation.pilote(d)
+
+
+def lit_des_bilans_comme_financeur(d: Droits) -> bool:
+    return programmation.agit_comme_financeur(d)
+
+
+def bilans_a_deposer(d: Droits, contrat: Contrat) -> QuerySet[Bilan]:
+    return Bilan.objects.filter(
+        dossier__appel__contrat=contrat,
+        dossier__structure__organisation__in=programmation.organisations_porteuses(d),
+        statut__in=(StatutBilan.ATTENDU, StatutBilan.A_CORRIGER),
+    )
+
+
+def bilans_a_valider(d: Droits, contrat: Contrat) -> QuerySet[Bilan]:
+    if not programmation.pilote(d):
+        return Bilan.objects.none()
+    return Bilan.objects.filter(dossier__appel__contrat=contrat, statut=StatutBilan.DEPOSE).exclude(
+        dossier__structure__organisation__in=programmation.organisations_porteuses(d)
+    )
+
+
+def bilans_a_lire_comme_financeur(d: Droits, contrat: Contrat) -> QuerySet[Bilan]:
+    finances = Convention.objects.filter(
+        financement__dossier=OuterRef("dossier"),
+        financement__financeur__in=d.organisations_pour(Role.FINANCEUR),
+    )
+    return Bilan.objects.filter(
+        Exists(finances),
+        dossier__appel__contrat=contrat,
+        statut__in=(StatutBilan.DEPOSE, StatutBilan.VALIDE),
+    )
