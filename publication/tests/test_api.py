@@ -89,10 +89,11 @@ CHEMINS_PROGRAMMATION = {
     "/api/v1/dossiers/{id}",
     "/api/v1/dossiers/{id}/transitions",
 }
+CHEMINS_SUIVI = {"/api/v1/bilans"}
 
 
 def test_openapi_document_lists_every_declared_path(openapi):
-    assert set(openapi["paths"]) == CHEMINS_DECLARES | CHEMINS_PROGRAMMATION
+    assert set(openapi["paths"]) == CHEMINS_DECLARES | CHEMINS_PROGRAMMATION | CHEMINS_SUIVI
 
 
 def test_openapi_document_covers_every_route_of_the_api(openapi):
@@ -102,7 +103,7 @@ def test_openapi_document_covers_every_route_of_the_api(openapi):
         for motif in motifs
         if motif.name not in ("openapi-json", "openapi-view", "api-root")
     }
-    assert routes == CHEMINS_DECLARES | CHEMINS_PROGRAMMATION
+    assert routes == CHEMINS_DECLARES | CHEMINS_PROGRAMMATION | CHEMINS_SUIVI
 
 
 def test_contract_detail_matches_its_declared_schema(client, openapi, villiers):
