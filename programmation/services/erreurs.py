@@ -6,6 +6,11 @@ class ErreurProgrammation(Exception):
         self.message = message
         self.details = details or []
 
+    @property
+    def texte(self) -> str:
+        """The message and its details in one sentence, as a flash message shows them."""
+        return " ".join([self.message, *self.details])
+
 
 class DroitInsuffisant(ErreurProgrammation):
     pass

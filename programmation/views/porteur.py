@@ -230,7 +230,7 @@ def nouveau_dossier(request: HttpRequest, slug: str, annee: int) -> HttpResponse
             acteur=request.user,
         )
     except ErreurProgrammation as e:
-        messages.error(request, _texte(e))
+        messages.error(request, e.texte)
         return redirect("programmation:mes_dossiers", slug=contrat.slug)
     messages.success(
         request,
@@ -240,10 +240,6 @@ def nouveau_dossier(request: HttpRequest, slug: str, annee: int) -> HttpResponse
 
 
 # ---------------------------------------------------------------- the dossier page
-
-
-def _texte(erreur: ErreurProgrammation) -> str:
-    return " ".join([erreur.message, *erreur.details])
 
 
 @login_required
@@ -299,7 +295,7 @@ def transition(request: HttpRequest, pk: int, nom: str) -> HttpResponse:
             version=form.cleaned_data["version"],
         )
     except ErreurProgrammation as e:
-        messages.error(request, _texte(e))
+        messages.error(request, e.texte)
     else:
         messages.success(
             request,
@@ -508,7 +504,7 @@ def piece_supprimer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         supprimer_piece(piece=piece_jointe, acteur=request.user)
     except ErreurProgrammation as e:
-        messages.error(request, _texte(e))
+        messages.error(request, e.texte)
         return redirect("programmation:dossier", pk=courant.pk)
     messages.success(request, f"La pièce « {piece_jointe.nom_original} » est supprimée.")
     return redirect("programmation:dossier_pieces", pk=courant.pk)
@@ -701,7 +697,7 @@ def document_retirer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         gardee = retirer_document(document=piece_gardee, contrat=contrat, acteur=request.user)
     except ErreurProgrammation as e:
-        messages.error(request, _texte(e))
+        messages.error(request, e.texte)
     else:
         suite = " Les dossiers déposés avec elle la gardent." if gardee else ""
         messages.success(

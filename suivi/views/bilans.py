@@ -17,10 +17,6 @@ from suivi.selectors import bilans as selecteurs
 from suivi.services import bilans as services
 
 
-def _texte(erreur: ErreurProgrammation) -> str:
-    return " ".join([erreur.message, *erreur.details])
-
-
 def _vers_le_bilan(bilan) -> HttpResponse:
     return redirect("suivi:bilan_du_dossier", pk=bilan.dossier_id)
 
@@ -86,7 +82,7 @@ def bilan_transition(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             motif=form.cleaned_data.get("motif", ""),
         )
     except ErreurProgrammation as e:
-        messages.error(request, _texte(e))
+        messages.error(request, e.texte)
     else:
         messages.success(
             request,
@@ -136,7 +132,7 @@ def report_decision(request: HttpRequest, pk: int) -> HttpResponse:
             acteur=request.user,
         )
     except ErreurProgrammation as e:
-        messages.error(request, _texte(e))
+        messages.error(request, e.texte)
     else:
         messages.success(request, "La décision sur le report est enregistrée.")
     return _vers_le_bilan(report.bilan)
