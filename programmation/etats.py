@@ -6,11 +6,13 @@ how the timeline says it, the committee that takes it). Nothing else in the code
 table by a transition's code: a transition added here is complete or a test fails.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
-from comptes.models import Role, Utilisateur
+from comptes.models import Role
 from contrats.models import Instance
+from programmation.machine import Machine, TransitionDeclaree
 from programmation.models import CodeTransition, Dossier, Statut
 from programmation.services import effets
 
@@ -48,30 +50,13 @@ DECIDES_EN_COMITE = frozenset(
     {Statut.RECEVABLE, Statut.IRRECEVABLE, Statut.VALIDE, Statut.REFUSE, Statut.AJOURNE}
 )
 
-Etape = Callable[[Dossier, Utilisateur, effets.Contexte], None]
-
-
-def _rien(dossier: Dossier, acteur: Utilisateur, contexte: effets.Contexte) -> None:
-    return None
-
 
 @dataclass(frozen=True)
-class Transition:
-    code: CodeTransition
-    depuis: frozenset[Statut]
-    vers: Statut
-    roles: frozenset[Role]
-    # The timeline's words, in the past ("Déclaré recevable").
-    libelle_passe: str
-    # The porteur's e-mail subject; {numero} is the dossier's number.
-    objet_courriel: str
-    motif_obligatoire: bool = False
-    precondition: Etape = _rien
-    effet: Etape = _rien
+class Transition(TransitionDeclaree):
+    PREFIXE: ClassVar[str] = "dossier"
+    BADGES: ClassVar[Mapping[str, str]] = BADGES
     # The body whose meeting takes this decision (Article 3 §2.1), if any.
     comite: Instance.Nature | None = None
-    # DSFR classes of its button: giving up a dossier is never the primary action.
-    bouton: str = "fr-btn"
     # A transition that goes back computes its statut; `vers` is then its usual one.
     destination: Callable[[Dossier], Statut] | None = None
     vers_possibles: frozenset[Statut] = frozenset()
@@ -85,19 +70,6 @@ class Transition:
     donne_recepisse: bool = False
 
     @property
-    def libelle(self) -> str:
-        return self.code.label
-
-    @property
-    def action(self) -> str:
-        """The code of the history event it writes."""
-        return f"dossier.{self.code}"
-
-    @property
-    def badge(self) -> str:
-        return BADGES[self.vers]
-
-    @property
     def cibles(self) -> frozenset[Statut]:
         return self.vers_possibles if self.destination else frozenset({self.vers})
 
@@ -105,9 +77,9 @@ class Transition:
         return self.destination(dossier) if self.destination else self.vers
 
 
-TRANSITIONS: dict[CodeTransition, Transition] = {
-    t.code: t
-    for t in (
+MACHINE: Machine[Transition] = Machine(
+    CodeTransition,
+    (
         Transition(
             CodeTransition.DEPOSER,
             frozenset({Statut.BROUILLON}),
@@ -268,23 +240,16 @@ TRANSITIONS: dict[CodeTransition, Transition] = {
             correction=True,
             proposee=False,
         ),
-    )
-}
+    ),
+    objet="un dossier",
+)
+TRANSITIONS = MACHINE.transitions
+transition_par_code = MACHINE.par_code
+transitions_depuis = MACHINE.depuis
 
 STATUTS_PROGRAMMES = frozenset({Statut.VALIDE, Statut.CONVENTIONNE, Statut.SOLDE})
 # No way out but the correction of a mistake (a reversed decision, a cancelled payment).
 STATUTS_FINAUX = frozenset({Statut.IRRECEVABLE, Statut.REFUSE, Statut.SOLDE, Statut.RETIRE})
-
-
-def transition_par_code(code: str) -> Transition | None:
-    try:
-        return TRANSITIONS[CodeTransition(code)]
-    except ValueError:
-        return None
-
-
-def transitions_depuis(statut: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if statut in t.depuis]
 
 
 def decisions_du_comite(nature: str) -> list[Transition]:

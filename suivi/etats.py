@@ -6,11 +6,13 @@ what it checks first and does, how the timeline says it and the porteur's e-mail
 The only writer of Bilan.statut is suivi.services.bilans.transitionner_bilan.
 """
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
-from comptes.models import Role, Utilisateur
-from suivi.models import Bilan, CodeTransitionBilan, StatutBilan
+from comptes.models import Role
+from programmation.machine import Machine, TransitionDeclaree
+from suivi.models import CodeTransitionBilan, StatutBilan
 from suivi.services import effets
 
 A = StatutBilan
@@ -24,44 +26,16 @@ BADGES: dict[StatutBilan, str] = {
     A.VALIDE: "fr-badge--success",
 }
 
-Etape = Callable[[Bilan, Utilisateur, str], None]
-
-
-def _rien(bilan: Bilan, acteur: Utilisateur, motif: str) -> None:
-    return None
-
 
 @dataclass(frozen=True)
-class Transition:
-    code: CodeTransitionBilan
-    depuis: frozenset[StatutBilan]
-    vers: StatutBilan
-    roles: frozenset[Role]
-    libelle_passe: str
-    # The porteur's e-mail subject; {numero} is the dossier's number.
-    objet_courriel: str
-    motif_obligatoire: bool = False
-    precondition: Etape = _rien
-    effet: Etape = _rien
-    bouton: str = "fr-btn"
-
-    @property
-    def libelle(self) -> str:
-        return self.code.label
-
-    @property
-    def action(self) -> str:
-        """The code of the history event it writes."""
-        return f"bilan.{self.code}"
-
-    @property
-    def badge(self) -> str:
-        return BADGES[self.vers]
+class Transition(TransitionDeclaree):
+    PREFIXE: ClassVar[str] = "bilan"
+    BADGES: ClassVar[Mapping[str, str]] = BADGES
 
 
-TRANSITIONS: dict[CodeTransitionBilan, Transition] = {
-    t.code: t
-    for t in (
+MACHINE: Machine[Transition] = Machine(
+    CodeTransitionBilan,
+    (
         Transition(
             CodeTransitionBilan.DEPOSER,
             A_DEPOSER,
@@ -102,16 +76,9 @@ TRANSITIONS: dict[CodeTransitionBilan, Transition] = {
             objet_courriel="Le bilan de votre dossier {numero} est validé",
             effet=effets.valider,
         ),
-    )
-}
-
-
-def transition_par_code(code: str) -> Transition | None:
-    try:
-        return TRANSITIONS[CodeTransitionBilan(code)]
-    except ValueError:
-        return None
-
-
-def transitions_depuis(statut: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if statut in t.depuis]
+    ),
+    objet="un bilan",
+)
+TRANSITIONS = MACHINE.transitions
+transition_par_code = MACHINE.par_code
+transitions_depuis = MACHINE.depuis

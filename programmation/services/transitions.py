@@ -7,8 +7,8 @@ from comptes.models import Utilisateur
 from contrats.selectors import droits
 from gouvernance.models import Seance
 from gouvernance.services import enregistrer_decision
-from historique.services import enregistrer_evenement
-from programmation.etats import Transition, transition_par_code
+from programmation.etats import MACHINE, Transition
+from programmation.machine import journaliser
 from programmation.models import Dossier, TransitionDossier
 from programmation.permissions import (
     MOTIF_DEPORT,
@@ -16,12 +16,7 @@ from programmation.permissions import (
     peut_transitionner,
 )
 from programmation.services.effets import Contexte
-from programmation.services.erreurs import (
-    ConflitDeModification,
-    DonneesInvalides,
-    DroitInsuffisant,
-    TransitionInterdite,
-)
+from programmation.services.erreurs import ConflitDeModification, DroitInsuffisant
 from programmation.services.notifications import notifier_porteur
 
 
@@ -35,9 +30,7 @@ def transitionner(
     seance: Seance | None = None,
 ) -> Dossier:
     """Apply a transition of the state machine, or refuse it with a French reason."""
-    regle = transition_par_code(transition)
-    if regle is None:
-        raise TransitionInterdite(f"Action inconnue : « {transition} ».")
+    regle = MACHINE.exiger(transition)
     motif = motif.strip()
     with transaction.atomic():
         courant = (
@@ -56,7 +49,17 @@ def transitionner(
         courant.version = F("version") + 1
         courant.save(update_fields=["statut", "motif_decision", "version", "depose_le"])
         courant.refresh_from_db()
-        _journaliser(courant, regle, depuis, acteur, motif, seance)
+        journaliser(
+            journal=TransitionDossier,
+            objet=courant,
+            regle=regle,
+            depuis=depuis,
+            vers=courant.statut,
+            acteur=acteur,
+            motif=motif,
+            dossier=courant,
+            seance=seance,
+        )
         if seance is not None:
             _inscrire_a_la_seance(courant, regle, acteur, motif, seance)
         notifier_porteur(courant, regle, motif)
@@ -71,11 +74,7 @@ def _verifier(
             "Ce dossier a changé pendant votre saisie (nouvelle décision ou modification). "
             "Rechargez la page : rien n'a été enregistré."
         )
-    if dossier.statut not in regle.depuis:
-        raise TransitionInterdite(
-            f"Impossible de « {regle.libelle.lower()} » un dossier au statut "
-            f"« {dossier.get_statut_display()} »."
-        )
+    MACHINE.verifier_depart(regle, dossier.statut, dossier.get_statut_display())
     d = droits(acteur, dossier.appel.contrat)
     if deporte_pour_transitionner(d, regle.roles, dossier):
         raise DroitInsuffisant(MOTIF_DEPORT)
@@ -83,35 +82,7 @@ def _verifier(
         raise DroitInsuffisant(
             f"Vous n'avez pas le droit de « {regle.libelle.lower()} » ce dossier."
         )
-    if regle.motif_obligatoire and not motif:
-        raise DonneesInvalides(f"Indiquez le motif de la décision « {regle.libelle} ».")
-
-
-def _journaliser(
-    dossier: Dossier,
-    regle: Transition,
-    depuis: str,
-    acteur: Utilisateur,
-    motif: str,
-    seance: Seance | None,
-) -> None:
-    """The typed log row and the generic history event, in the caller's transaction."""
-    TransitionDossier.objects.create(
-        dossier=dossier,
-        transition=regle.code,
-        de=depuis,
-        vers=dossier.statut,
-        acteur=acteur,
-        motif=motif,
-        seance=seance,
-    )
-    enregistrer_evenement(
-        acteur=acteur,
-        objet=dossier,
-        action=regle.action,
-        changements={"statut": [depuis, dossier.statut]},
-        motif=motif,
-    )
+    MACHINE.verifier_motif(regle, motif)
 
 
 def _inscrire_a_la_seance(

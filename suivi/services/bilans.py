@@ -21,12 +21,13 @@ from contrats.models import Contrat
 from contrats.selectors import droits
 from historique.horloge import maintenant
 from historique.services import differences, enregistrer_evenement
+from programmation.machine import journaliser
 from programmation.models import Dossier, Statut
 from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant, TransitionInterdite
 from programmation.services.notifications import courriels_autorises, destinataires
 from suivi import permissions
 from suivi.actions import ActionSuivi
-from suivi.etats import Transition, transition_par_code
+from suivi.etats import MACHINE, Transition
 from suivi.models import (
     BeneficiairesBilan,
     Bilan,
@@ -179,9 +180,7 @@ def transitionner_bilan(
     *, bilan: Bilan, transition: str, acteur: Utilisateur, motif: str = ""
 ) -> Bilan:
     """The only writer of Bilan.statut: checks, effect, typed log, history, e-mail."""
-    regle = transition_par_code(transition)
-    if regle is None:
-        raise TransitionInterdite(f"Action inconnue : « {transition} ».")
+    regle = MACHINE.exiger(transition)
     motif = motif.strip()
     with transaction.atomic():
         courant = (
@@ -196,38 +195,28 @@ def transitionner_bilan(
         courant.statut = regle.vers
         courant.motif_decision = motif
         courant.save()
-        TransitionBilan.objects.create(
-            bilan=courant,
-            transition=regle.code,
-            de=depuis,
+        journaliser(
+            journal=TransitionBilan,
+            objet=courant,
+            regle=regle,
+            depuis=depuis,
             vers=courant.statut,
             acteur=acteur,
             motif=motif,
-        )
-        enregistrer_evenement(
-            acteur=acteur,
-            objet=courant,
-            action=regle.action,
-            changements={"statut": [depuis, courant.statut]},
-            motif=motif,
+            bilan=courant,
         )
         _notifier(courant, regle, motif)
     return courant
 
 
 def _verifier(bilan: Bilan, regle: Transition, acteur: Utilisateur, motif: str) -> None:
-    if bilan.statut not in regle.depuis:
-        raise TransitionInterdite(
-            f"Impossible de « {regle.libelle.lower()} » : le bilan est "
-            f"« {bilan.get_statut_display()} »."
-        )
+    MACHINE.verifier_depart(regle, bilan.statut, bilan.get_statut_display())
     d = droits(acteur, bilan.dossier.appel.contrat)
     if permissions.deporte_pour_transitionner_bilan(d, regle.roles, bilan):
         raise DroitInsuffisant(permissions.MOTIF_DEPORT_BILAN)
     if not permissions.peut_transitionner_bilan(d, regle.roles, bilan):
         raise DroitInsuffisant(f"Vous n'avez pas le droit de « {regle.libelle.lower()} ».")
-    if regle.motif_obligatoire and not motif:
-        raise DonneesInvalides(f"Indiquez le motif : « {regle.libelle} ».")
+    MACHINE.verifier_motif(regle, motif)
 
 
 def _notifier(bilan: Bilan, regle: Transition, motif: str) -> None:
