@@ -12,10 +12,12 @@ not fixtures live in tests/outils.py; each app's conftest adds its own personas.
 
 import copy
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from tests.outils import (
     MARQUEUR_VARIABLE_INDEFINIE,
@@ -93,24 +95,27 @@ def villiers(contrat_charge):
     return contrat_charge
 
 
-@pytest.fixture(autouse=True)
-def _reglages_de_test(settings) -> None:
-    """Settings of every test.
+@pytest.fixture(scope="session", autouse=True)
+def _reglages_de_test() -> Iterator[None]:
+    """Settings of every test, set once for the session.
 
     An undefined template variable is a bug: it renders loudly and is recorded (see
-    `_aucune_variable_indefinie`); assigning TEMPLATES, not mutating it, makes Django
-    rebuild its engines. Accounts created during a test get a fast hash; the slow
-    default stays to check the others.
+    `_aucune_variable_indefinie`). Accounts created during a test get a fast hash; the
+    slow default stays to check the others. Set once, the template engines are built
+    once: per test, they would parse every template again.
     """
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["OPTIONS"]["string_if_invalid"] = SI_INVALIDE
-    settings.TEMPLATES = templates
-    # Hundreds of logins in one run would trip allauth's login and e-mail rate limits.
-    settings.ACCOUNT_RATE_LIMITS = False
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
+    with override_settings(
+        TEMPLATES=templates,
+        # Hundreds of logins in one run would trip allauth's login and e-mail rate limits.
+        ACCOUNT_RATE_LIMITS=False,
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ],
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)
