@@ -9,7 +9,7 @@ from programmation.forms.champs import ChampMontant
 from programmation.models import CompteBudget
 from programmation.templatetags.montants import format_euros
 from suivi.models import BeneficiairesBilan, Bilan
-from suivi.services.bilans import CHAMPS_BILAN, SaisieBilan
+from suivi.services.bilans import CHAMPS_BILAN, SaisieBilan, empreinte_du_bilan
 from suivi.services.ecarts import budget_previsionnel
 
 MESSAGES_ENTIER = {
@@ -54,6 +54,9 @@ class BilanForm(DsfrBaseForm):
         required=False,
     )
 
+    # The stored bilan this page was filled from (see empreinte_du_bilan).
+    empreinte = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, bilan: Bilan, **kwargs):
         kwargs.setdefault("initial", self._initial(bilan))
         super().__init__(*args, **kwargs)
@@ -80,6 +83,7 @@ class BilanForm(DsfrBaseForm):
     @staticmethod
     def _initial(bilan: Bilan) -> dict:
         initial = {champ: getattr(bilan, champ) for champ in CHAMPS_BILAN}
+        initial["empreinte"] = empreinte_du_bilan(bilan)
         par_tranche = {b.tranche: b for b in bilan.beneficiaires.all()}
         for rang, tranche in enumerate(TRANCHES):
             b = par_tranche.get(tranche.value)
@@ -136,6 +140,7 @@ class BilanForm(DsfrBaseForm):
                 c.value: (d[f"realise_{c.value}"], d[f"explication_{c.value}"])
                 for c in CompteBudget
             },
+            empreinte=d["empreinte"] or None,
         )
 
 

@@ -8,6 +8,8 @@ path (service, correction, import) ever lacks its bilan. Its due date is six mon
 after the end of the financial year, the call's year (Article 3 §1.5: yearly bilans).
 """
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +25,12 @@ from historique.horloge import maintenant
 from historique.services import differences, enregistrer_evenement
 from programmation.machine import journaliser
 from programmation.models import Dossier, Statut
-from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant, TransitionInterdite
+from programmation.services.erreurs import (
+    ConflitDeModification,
+    DonneesInvalides,
+    DroitInsuffisant,
+    TransitionInterdite,
+)
 from programmation.services.notifications import courriels_autorises, destinataires
 from suivi import permissions
 from suivi.actions import ActionSuivi
@@ -104,16 +111,41 @@ def bilan_du_dossier(dossier: Dossier) -> Bilan | None:
 @dataclass(frozen=True)
 class SaisieBilan:
     """What the porteur typed: qualitative fields and attestation, beneficiaries per age
-    band (femmes, hommes, résidents du QPV), real amount and explanation per account."""
+    band (femmes, hommes, résidents du QPV), real amount and explanation per account;
+    `empreinte`: that of the bilan the form was filled from (None: not checked)."""
 
     valeurs: dict
     beneficiaires: dict[str, tuple[int, int, int]]
     lignes: dict[str, tuple]
+    empreinte: str | None = None
+
+
+def empreinte_du_bilan(bilan: Bilan) -> str:
+    """A digest of the three sheets as stored: two people of the structure saving the same
+    bilan from two pages would otherwise lose the first one's work without a word."""
+    contenu = {
+        "champs": [str(getattr(bilan, champ)) for champ in CHAMPS_BILAN],
+        "beneficiaires": sorted(
+            bilan.beneficiaires.values_list("tranche", "femmes", "hommes", "residents_qpv")
+        ),
+        "lignes": sorted(
+            (compte, str(realise), explication)
+            for compte, realise, explication in bilan.lignes.values_list(
+                "compte", "realise", "explication"
+            )
+        ),
+    }
+    return hashlib.sha256(json.dumps(contenu).encode()).hexdigest()[:32]
 
 
 def enregistrer_bilan(*, bilan: Bilan, saisie: SaisieBilan, acteur: Utilisateur) -> Bilan:
     with transaction.atomic():
         courant = Bilan.objects.select_for_update(of=("self",)).get(pk=bilan.pk)
+        if saisie.empreinte is not None and saisie.empreinte != empreinte_du_bilan(courant):
+            raise ConflitDeModification(
+                "Ce bilan a été modifié par une autre personne pendant votre saisie. "
+                "Rechargez la page : rien n'a été enregistré."
+            )
         if not permissions.peut_saisir_bilan(acteur, courant):
             if courant.statut not in (StatutBilan.ATTENDU, StatutBilan.A_CORRIGER):
                 raise TransitionInterdite(

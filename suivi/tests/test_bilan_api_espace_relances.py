@@ -102,6 +102,25 @@ def test_the_porteur_fills_in_the_bilan_with_french_amounts_and_deposits_it():
     assert "Déposé" in page and "Ateliers hebdomadaires" in page
 
 
+def test_a_second_page_saving_over_a_newer_entry_is_refused_and_keeps_the_first():
+    bilan = outils.bilan_attendu()
+    client = client_de(porteur_demo_du(bilan.dossier))
+    url = reverse("suivi:bilan_saisie", args=[bilan.pk])
+    empreinte = client.get(url).context["form"]["empreinte"].value()
+    premiere = {"empreinte": empreinte, "realisation": "Ateliers du mercredi"}
+    assert client.post(url, premiere).status_code == 302
+
+    reponse = client.post(url, {"empreinte": empreinte, "realisation": "Version périmée"})
+
+    assert reponse.status_code == 200
+    assert "modifié par une autre personne pendant votre saisie" in texte(reponse)
+    assert outils.relire(bilan).realisation == "Ateliers du mercredi"
+    rechargee = client.get(url).context["form"]["empreinte"].value()
+    assert rechargee != empreinte
+    assert client.post(url, {"empreinte": rechargee, "realisation": "Reprise"}).status_code == 302
+    assert outils.relire(bilan).realisation == "Reprise"
+
+
 def test_a_deposit_refused_through_the_page_says_why_and_changes_nothing():
     bilan = outils.bilan_attendu()
     outils.remplir(bilan, lignes={"64": (Decimal("1"), "")})
