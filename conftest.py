@@ -70,6 +70,28 @@ def _vide_la_base(item: pytest.Item) -> bool:
     return transactionnel or bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
+GROUPES_QUI_VIDENT = 2  # as many as bin/tester's test processes
+
+
+class _GroupesQuiVident:
+    """On parallel processes (`pytest -n 2 --dist loadgroup`), the tests that flush the
+    database form as many groups as processes, by module: each group runs on one process,
+    on its own test database, after everything else that process was given (the order
+    below). Marked before xdist reads the marks, hence tryfirst."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        modules = sorted({item.module.__name__ for item in items if _vide_la_base(item)})
+        for item in items:
+            if _vide_la_base(item):
+                rang = modules.index(item.module.__name__) % GROUPES_QUI_VIDENT
+                item.add_marker(pytest.mark.xdist_group(f"vide-la-base-{rang}"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_GroupesQuiVident(), "groupes-qui-vident")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that flush the database run after all the others.
