@@ -4,12 +4,13 @@
 
 Same conventions as bench/pages.py, whose helpers it uses: a throw-away SQLite database
 unless --database-url is given (flushed: never point it at real data), median and 95th
-percentile in milliseconds, SQL queries per request. The demo programmation (six calls)
-is generated first and measured: dashboard for all years, one year, one pillar, the
-dossiers behind a figure and the CSV of the financings. Each call then receives nine
-times its number of dossiers more, written in bulk as complete drafts
-(bench/tableau.py) and driven through the services along PARCOURS (no statut written
-by hand), and the same requests are measured again.
+percentile in milliseconds, SQL queries per request. The demo programmation (six calls),
+its bilans and its evaluation referential are generated first and measured: dashboard
+for all years, one year, one pillar, the dossiers behind a figure and behind the realised
+actions, the CSV of the financings, of the realisations and of the indicators. Each
+call then receives nine times its number of dossiers more, written in bulk as complete
+drafts (bench/tableau.py) and driven through the services along PARCOURS (no statut
+written by hand), and the same requests are measured again.
 """
 
 import sys
@@ -50,12 +51,22 @@ def preparer() -> list[str]:
     from contrats.demo import creer_comptes_demo
     from contrats.services import charger_contrat
     from programmation.demo import generer_demo
+    from suivi.demo import generer_demo as generer_demo_suivi
+    from suivi.demo_referentiel import generer_demo_referentiel
 
     contrat, _ = charger_contrat(dossier=DOSSIER_VILLIERS)
     creer_comptes_demo(contrat)
     debut = time.perf_counter()
     bilan = generer_demo(contrat)
-    return [resume(f"génération de la démo : {bilan.dossiers} dossiers", [_ms(debut)])]
+    generer_demo_suivi(contrat)
+    indicateurs = generer_demo_referentiel(contrat)
+    return [
+        resume(
+            f"génération de la démo : {bilan.dossiers} dossiers, leurs bilans, "
+            f"{indicateurs} indicateurs et mesures",
+            [_ms(debut)],
+        )
+    ]
 
 
 def multiplier(facteur: int) -> list[str]:
@@ -82,20 +93,26 @@ def requetes(contrat) -> list[tuple[str, str]]:
 
     pilier = contrat.piliers.order_by("numero").first()
     tableau = reverse("suivi:tableau_de_bord", args=[contrat.slug])
+    dossiers = reverse("suivi:tableau_de_bord_dossiers", args=[contrat.slug])
+
+    def export(nom: str) -> str:
+        return reverse("suivi:tableau_de_bord_export", args=[contrat.slug, nom, "csv"])
+
     return [
         ("tableau de bord, toutes années", tableau),
         (f"tableau de bord, {ANNEE}", f"{tableau}?annee={ANNEE}"),
         (f"tableau de bord, pilier {pilier.numero}", f"{tableau}?pilier={pilier.pk}"),
         (
             f"dossiers derrière un chiffre ({ANNEE}, pilier {pilier.numero})",
-            reverse("suivi:tableau_de_bord_dossiers", args=[contrat.slug])
-            + f"?annee={ANNEE}&pilier={pilier.pk}",
+            f"{dossiers}?annee={ANNEE}&pilier={pilier.pk}",
         ),
         (
-            f"export CSV des financements ({ANNEE})",
-            reverse("suivi:tableau_de_bord_export", args=[contrat.slug, "financements", "csv"])
-            + f"?annee={ANNEE}",
+            f"dossiers des actions réalisées ({ANNEE})",
+            f"{dossiers}?annee={ANNEE}&realisation=realisees",
         ),
+        (f"export CSV des financements ({ANNEE})", f"{export('financements')}?annee={ANNEE}"),
+        (f"export CSV des réalisations ({ANNEE})", f"{export('realisations')}?annee={ANNEE}"),
+        (f"export CSV des indicateurs ({ANNEE})", f"{export('indicateurs')}?annee={ANNEE}"),
     ]
 
 

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "historique",
     "comptes",
     "territoires",
@@ -146,6 +148,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (django-tasks): queued in the database, run by `manage.py db_worker`,
+# which bin/demarrer and bin/developper start beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "comptes.Utilisateur"
 AUTH_PASSWORD_VALIDATORS = [

@@ -13,11 +13,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class SectionDuDossier:
-    """A block of the dossier page provided by another app: a title, a link, a sentence."""
+    """A block of the dossier page provided by another app: a title, a link, a sentence
+    and, when it lists several things, one line each."""
 
     titre: str
     url: str
     texte: str
+    lignes: tuple[str, ...] = ()
 
 
 # Before a balance (Paiement nature SOLDE) is recorded on a convention: a French refusal

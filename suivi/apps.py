@@ -10,6 +10,9 @@ class SuiviConfig(AppConfig):
         from programmation import extensions
         from suivi.demo import bilan_valide_pour_le_solde
         from suivi.selectors.bilans import section_bilan, taches_des_bilans
+        from suivi.selectors.evaluations import section_decisions, taches_des_evaluations
+        from suivi.selectors.rapports import tache_du_rapport_annuel
+        from suivi.selectors.referentiel import tache_du_referentiel
         from suivi.selectors.tableau_de_bord import tache_du_tableau_de_bord
         from suivi.services.bilans import refus_du_solde
 
@@ -17,7 +20,11 @@ class SuiviConfig(AppConfig):
         _inscrire(extensions.preparations_du_solde, bilan_valide_pour_le_solde)
         _inscrire(extensions.fournisseurs_de_taches, taches_des_bilans)
         _inscrire(extensions.fournisseurs_de_taches, tache_du_tableau_de_bord)
+        _inscrire(extensions.fournisseurs_de_taches, tache_du_referentiel)
         _inscrire(extensions.sections_du_dossier, section_bilan)
+        _inscrire(extensions.fournisseurs_de_taches, taches_des_evaluations)
+        _inscrire(extensions.sections_du_dossier, section_decisions)
+        _inscrire(extensions.fournisseurs_de_taches, tache_du_rapport_annuel)
 
 
 def _inscrire(registre: list, fonction) -> None:

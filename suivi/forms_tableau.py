@@ -3,7 +3,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from suivi.selectors.tableau_de_bord import Filtres, Options
+from suivi.selectors.tableau_de_bord import CRITERES_REALISATION, Filtres, Options
 
 NOMS = {
     "annee": "Année",
@@ -30,6 +30,9 @@ class FiltreTableauDeBordForm(DsfrBaseForm):
     financeur = _choix(NOMS["financeur"])
     nature = forms.ChoiceField(label=NOMS["nature"], required=False)
     programmes = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    realisation = forms.ChoiceField(
+        required=False, choices=[("", ""), *CRITERES_REALISATION.items()], widget=forms.HiddenInput
+    )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput
     )
@@ -58,6 +61,7 @@ class FiltreTableauDeBordForm(DsfrBaseForm):
                 if cle in NOMS and valeur not in (None, "")
             },
             programmes=bool(lu.get("programmes")),
+            realisation=lu.get("realisation") or "",
         )
 
     def numero_de_page(self) -> int:

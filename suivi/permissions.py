@@ -10,7 +10,8 @@ from contrats.models import Contrat
 from contrats.selectors import Droits
 from programmation import permissions as programmation
 from programmation.models import Convention, Dossier
-from suivi.models import Bilan, StatutBilan
+from suivi.models import Bilan, IndicateurResultat, RapportAnnuel, StatutBilan, StatutRapport
+from suivi.models.evaluations import Evaluation
 
 # ---------------------------------------------------------------- tableau de bord
 
@@ -149,3 +150,121 @@ def bilans_a_lire_comme_financeur(d: Droits, contrat: Contrat) -> QuerySet[Bilan
         dossier__appel__contrat=contrat,
         statut__in=(StatutBilan.DEPOSE, StatutBilan.VALIDE),
     )
+
+
+# ---- référentiel d'évaluation
+#
+# The referential is drawn up "avec les porteurs et les partenaires" (Article 3 §1.5):
+# everyone habilitated on the contract reads it, whatever their role; the pilotage
+# defines its indicators and enters their measures.
+
+
+def peut_lire_referentiel(qui, contrat: Contrat) -> bool:
+    return bool(programmation.droits_de(qui, contrat).roles)
+
+
+def indicateurs_lisibles(qui, contrat: Contrat) -> QuerySet[IndicateurResultat]:
+    """The contract's indicators this person may read: the same rule as peut_lire_referentiel."""
+    if not peut_lire_referentiel(qui, contrat):
+        return IndicateurResultat.objects.none()
+    return IndicateurResultat.objects.filter(contrat=contrat)
+
+
+def peut_definir_indicateur(qui, contrat: Contrat) -> bool:
+    return programmation.peut_piloter(qui, contrat)
+
+
+def peut_saisir_mesure(qui, indicateur: IndicateurResultat) -> bool:
+    return programmation.peut_piloter(qui, indicateur.contrat)
+
+
+# ---- rapport annuel
+#
+# The rapport annuel politique de la ville (CGCT L.1111-2) is the pilotage's work: the
+# city's project team and the State create it, have its documents generated, enter the
+# avis of the consulted bodies, adopt and publish it. Once published, anyone reads it
+# and downloads its documents; before, nobody outside the pilotage does.
+
+
+def peut_preparer_rapport_annuel(qui, contrat: Contrat) -> bool:
+    return programmation.peut_piloter(qui, contrat)
+
+
+def peut_transitionner_rapport(d: Droits, roles: frozenset[str]) -> bool:
+    """The roles a transition of suivi/etats_rapports.py names."""
+    return d.a(*roles)
+
+
+def rapport_public(rapport: RapportAnnuel) -> bool:
+    return rapport.statut == StatutRapport.PUBLIE
+
+
+def rapports_publics(contrat: Contrat) -> QuerySet[RapportAnnuel]:
+    """The contract's rapports anyone may read: the same rule as rapport_public."""
+    return RapportAnnuel.objects.filter(contrat=contrat, statut=StatutRapport.PUBLIE)
+
+
+def suit_le_rapport_annuel(d: Droits) -> bool:
+    """Whether "Mon espace" shows the rapport annuel's tile: the same rule as its pages."""
+    return programmation.pilote(d)
+
+
+# ---- évaluations
+#
+# The pilotage (pilote and État) opens the contract's evaluations, writes them and closes
+# them; the financeurs habilitated on the contract are partners of the evaluation and read
+# them (Article 3 §1.5: "la qualité du partenariat"). A decision on an action judges it:
+# nobody takes one on a dossier of a structure they belong to (déport). The decisions are
+# shown to the next call's instructors on the dossiers that continue the action.
+
+MOTIF_DEPORT_DECISION = (
+    "Vous êtes membre de la structure qui porte ce dossier : vous vous déportez de la "
+    "décision de l'évaluation sur cette action."
+)
+
+
+def peut_lire_evaluations(qui, contrat: Contrat) -> bool:
+    d = programmation.droits_de(qui, contrat)
+    return programmation.pilote(d) or programmation.agit_comme_financeur(d)
+
+
+def evaluations_lisibles(qui, contrat: Contrat) -> QuerySet[Evaluation]:
+    """The contract's evaluations this person may read: the same rule as peut_lire_evaluations."""
+    if not peut_lire_evaluations(qui, contrat):
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(contrat=contrat)
+
+
+def peut_lire_evaluation(qui, evaluation: Evaluation) -> bool:
+    return peut_lire_evaluations(qui, evaluation.contrat)
+
+
+def peut_rediger_evaluations(qui, contrat: Contrat) -> bool:
+    """Open an evaluation, write its findings and sections, decide, close it."""
+    return programmation.peut_piloter(qui, contrat)
+
+
+def deporte_pour_decider(qui, dossier: Dossier) -> bool:
+    d = programmation.droits_de(qui, dossier.appel.contrat)
+    return programmation.pilote(d) and programmation.en_deport(d, dossier)
+
+
+def peut_decider_sur_action(qui, dossier: Dossier) -> bool:
+    d = programmation.droits_de(qui, dossier.appel.contrat)
+    return programmation.pilote(d) and not programmation.en_deport(d, dossier)
+
+
+def voit_les_decisions_d_evaluation(d: Droits, dossier: Dossier) -> bool:
+    """The next call's instructors: the pilotage and the financeurs who read the dossier,
+    none of them a member of its structure (déport)."""
+    instruit = programmation.pilote(d) or programmation.agit_comme_financeur(d)
+    return (
+        instruit
+        and not programmation.en_deport(d, dossier)
+        and programmation.peut_lire_dossier(d, dossier)
+    )
+
+
+def suit_les_evaluations(d: Droits) -> bool:
+    """Whom "Mon espace" reminds of the evaluations being written."""
+    return programmation.pilote(d)

@@ -300,7 +300,7 @@ def serie(
         indicateur=indicateur,
         colonnes=colonnes,
         lignes=lignes,
-        graphique=_graphique_serie(colonnes, lignes, indicateur.unite),
+        graphique=graphique_serie(colonnes, lignes, indicateur.unite),
         comporte_demo=any(o.est_demo for o in retenues),
         sources=sorted({o.source.strip() for o in retenues if o.source.strip()}),
         premiere_annee=annees[0] if annees else None,
@@ -328,7 +328,7 @@ def _bornes(valeurs: list[Decimal]) -> tuple[Decimal, Decimal]:
     return bas, bas + pas * GRADUATIONS
 
 
-def _graphique_serie(
+def graphique_serie(
     colonnes: list[ColonneSerie], lignes: list[LigneSerie], unite: str
 ) -> GraphiqueSerie | None:
     """The line chart of a series, or None when fewer than two years have a number."""

@@ -19,7 +19,7 @@ from programmation.services.comites import DecisionDemandee
 FORMAT_DATE = "%Y-%m-%d"
 
 
-def _champ_date(libelle: str, **kwargs) -> forms.DateField:
+def champ_date(libelle: str, **kwargs) -> forms.DateField:
     return forms.DateField(
         label=libelle,
         widget=forms.DateInput(attrs={"type": "date"}, format=FORMAT_DATE),
@@ -35,8 +35,8 @@ def _champ_montant(libelle: str, **kwargs) -> ChampMontant:
 class AppelForm(DsfrBaseForm):
     annee = forms.IntegerField(label="Année de programmation", min_value=2000, max_value=2100)
     titre = forms.CharField(label="Titre de l'appel", max_length=250)
-    date_ouverture = _champ_date("Ouverture des dépôts")
-    date_cloture = _champ_date(
+    date_ouverture = champ_date("Ouverture des dépôts")
+    date_cloture = champ_date(
         "Clôture des dépôts (inclus)", help_text="Le même jour que l'ouverture ou après."
     )
     priorites = forms.CharField(
@@ -231,7 +231,7 @@ class LigneComite:
 class ComiteForm(DsfrBaseForm):
     """The meeting (date, title) and one decision with its reason per dossier examined."""
 
-    date = _champ_date("Date de la séance")
+    date = champ_date("Date de la séance")
     titre = forms.CharField(label="Titre de la séance", max_length=250)
 
     def __init__(
@@ -322,7 +322,7 @@ class PaiementForm(DsfrBaseForm):
         choices=[(n.value, n.label) for n in (Paiement.Nature.AVANCE, Paiement.Nature.SOLDE)],
     )
     montant = _champ_montant("Montant (€)")
-    date = _champ_date("Date du paiement")
+    date = champ_date("Date du paiement")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("date", aujourdhui())

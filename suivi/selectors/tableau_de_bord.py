@@ -16,9 +16,14 @@ A financeur or nature filter keeps the dossiers that ask it in their budget, and
 only its amounts: so a line of the "financeur × nature" table and the list of the
 dossiers behind it (`dossiers_du_tableau_de_bord`) hold the same sums.
 
-Beneficiaries are those the dossiers plan (CERFA: public by age band and sex, share of
-residents of the quartier prioritaire), for the programmed actions: one source among
-others to come (`SOURCES_BENEFICIAIRES`; the validated bilans will add the real ones).
+Beneficiaries come from two sources (`SOURCES_BENEFICIAIRES`): those the programmed
+actions plan (CERFA: public by age band and sex, share of residents of the quartier
+prioritaire), and the real ones of the validated complete bilans of the dossiers kept.
+What was achieved sits next to what was planned: realised actions (validated complete
+bilans), actions not carried out (validated attestations of non-réalisation), real
+beneficiaries. The indicators of the evaluation referential of the objectives filtered
+on show against their targets (suivi.selectors.referentiel), measured up to the year
+filtered on.
 """
 
 from collections import defaultdict
@@ -63,6 +68,12 @@ from programmation.selectors.espace import Tache
 from programmation.selectors.instruction import MONTANT, ZERO
 from programmation.selectors.plan import format_pourcentage, pourcentage
 from suivi import permissions
+from suivi.models import BeneficiairesBilan, Bilan, StatutBilan
+from suivi.selectors.referentiel import (
+    LigneIndicateur,
+    lignes_indicateurs,
+    situation_des_indicateurs,
+)
 
 CENTIME = Decimal("0.01")
 LARGEUR_MAX = 100  # percent of the chart's width for its longest bar
@@ -72,6 +83,12 @@ NATURES = tuple(NatureCredit.financees())
 LIBELLES_NATURES = dict(NatureCredit.choices)
 SANS_PILIER = "Sans pilier"
 SANS_OBJECTIF = "Sans objectif opérationnel"
+# The values of Filtres.realisation: the nature of the validated bilans they keep.
+NATURES_DE_BILAN = {
+    "realisees": Bilan.Nature.COMPLET,
+    "non_realisees": Bilan.Nature.NON_REALISATION,
+}
+BILANS_REALISES = Q(statut=StatutBilan.VALIDE, nature=Bilan.Nature.COMPLET)
 
 
 # --- Filters ---------------------------------------------------------------------------------
@@ -82,7 +99,8 @@ class Filtres:
     """What the reader asked of the dashboard, as in its query string.
 
     `programmes` narrows a list of dossiers to the programmed actions (the figures of
-    actions and beneficiaries); the dashboard itself ignores it.
+    actions and beneficiaries), `realisation` to those whose bilan is validated, realised
+    ("realisees") or not ("non_realisees"); the dashboard itself ignores both.
     """
 
     annee: int | None = None
@@ -92,6 +110,7 @@ class Filtres:
     financeur: int | None = None
     nature: str = ""
     programmes: bool = False
+    realisation: str = ""
 
     @property
     def filtre(self) -> bool:
@@ -200,6 +219,10 @@ def perimetre(contrat: Contrat, filtres: Filtres) -> QuerySet[Dossier]:
         )
     if filtres.programmes:
         dossiers = dossiers.filter(statut__in=STATUTS_PROGRAMMES)
+    if filtres.realisation in NATURES_DE_BILAN:
+        dossiers = dossiers.filter(
+            bilan__statut=StatutBilan.VALIDE, bilan__nature=NATURES_DE_BILAN[filtres.realisation]
+        )
     return dossiers
 
 
@@ -469,23 +492,64 @@ class LigneBeneficiaires:
 
 @dataclass(frozen=True)
 class BlocBeneficiaires:
-    """People by age band and sex, from one source (the dossiers' plans, later bilans)."""
+    """People by age band and sex, from one source (the dossiers' plans, the bilans)."""
 
     nom: str  # its name in the export's address
-    source: str  # "prévus (dossiers)"
+    source: str  # "prévus (dossiers)", "réels (bilans validés)"
     titre: str
     lignes: list[LigneBeneficiaires]
     femmes: int
     hommes: int
     total: int
     part_femmes_texte: str
-    # Residents of the quartier prioritaire: each dossier's share applied to its public,
-    # over the dossiers that give it.
-    part_qpv_texte: str
+    # Residents of the quartier prioritaire: planned, each dossier's share applied to its
+    # public, over the dossiers that give it; real, those the bilans count (not by sex).
+    part_qpv: Decimal | None
     part_qpv_femmes_texte: str
     part_qpv_hommes_texte: str
     renseignes: int  # people of the dossiers that give their share of residents
     url: str
+    exports: list[LienExport]
+    feuille: str = "Bénéficiaires"  # the sheet's name in its exports
+
+    @property
+    def part_qpv_texte(self) -> str:
+        return format_pourcentage(self.part_qpv)
+
+
+@dataclass(frozen=True)
+class LigneRealisation:
+    """A figure planned by the programmed actions next to what their bilans achieved."""
+
+    libelle: str
+    prevu: int | Decimal | None
+    prevu_texte: str
+    url_prevu: str | None
+    realise: int | Decimal | None
+    realise_texte: str
+    url_realise: str
+
+
+@dataclass(frozen=True)
+class TableauRealisations:
+    nom: str
+    titre: str
+    realisees: int  # dossiers whose complete bilan is validated
+    non_realisees: int  # dossiers whose attestation of non-réalisation is validated
+    url_realisees: str
+    url_non_realisees: str
+    lignes: list[LigneRealisation]
+    exports: list[LienExport]
+
+
+@dataclass(frozen=True)
+class TableauIndicateurs:
+    """The referential's indicators of the objectives filtered on, against their targets."""
+
+    nom: str
+    titre: str
+    annee: int | None  # measures up to this year (all if None)
+    lignes: list[LigneIndicateur]
     exports: list[LienExport]
 
 
@@ -498,6 +562,8 @@ class TableauDeBord:
     url_programmes: str
     tableaux: dict[str, Tableau]
     beneficiaires: list[BlocBeneficiaires]
+    realisations: TableauRealisations
+    indicateurs: TableauIndicateurs
     adresse: str
 
 
@@ -725,6 +791,23 @@ def _par_objectif(
     )
 
 
+def _lignes_beneficiaires(rangees: dict[str, dict]) -> list[LigneBeneficiaires]:
+    """One row per age band of the sums {tranche: {"f": women, "h": men}}, bars scaled."""
+    maximum = max((max(r["f"], r["h"]) for r in rangees.values()), default=0)
+    return [
+        LigneBeneficiaires(
+            tranche=libelle,
+            femmes=rangees[code]["f"],
+            hommes=rangees[code]["h"],
+            total=rangees[code]["f"] + rangees[code]["h"],
+            largeur_femmes=_largeur(rangees[code]["f"], maximum),
+            largeur_hommes=_largeur(rangees[code]["h"], maximum),
+        )
+        for code, libelle in Beneficiaires.Tranche.choices
+        if code in rangees
+    ]
+
+
 def _beneficiaires_prevus(
     contrat: Contrat, dossiers: QuerySet, filtres: Filtres
 ) -> BlocBeneficiaires:
@@ -750,19 +833,6 @@ def _beneficiaires_prevus(
     def somme(cle: str) -> int:
         return sum(r[cle] or 0 for r in rangees.values())
 
-    maximum = max((max(r["f"], r["h"]) for r in rangees.values()), default=0)
-    lignes = [
-        LigneBeneficiaires(
-            tranche=libelle,
-            femmes=rangees[code]["f"],
-            hommes=rangees[code]["h"],
-            total=rangees[code]["f"] + rangees[code]["h"],
-            largeur_femmes=_largeur(rangees[code]["f"], maximum),
-            largeur_hommes=_largeur(rangees[code]["h"], maximum),
-        )
-        for code, libelle in Beneficiaires.Tranche.choices
-        if code in rangees
-    ]
     femmes, hommes = somme("f"), somme("h")
     # Percent of people times percent: the shares are in hundredths of a person.
     femmes_qpv, hommes_qpv = Decimal(somme("femmes_qpv")) / 100, Decimal(somme("hommes_qpv")) / 100
@@ -771,14 +841,12 @@ def _beneficiaires_prevus(
         nom="beneficiaires",
         source="prévus (dossiers)",
         titre="Bénéficiaires prévus (dossiers) par âge et par sexe",
-        lignes=lignes,
+        lignes=_lignes_beneficiaires(rangees),
         femmes=femmes,
         hommes=hommes,
         total=femmes + hommes,
         part_femmes_texte=format_pourcentage(pourcentage(femmes, femmes + hommes)),
-        part_qpv_texte=format_pourcentage(
-            pourcentage(femmes_qpv + hommes_qpv, femmes_renseignees + hommes_renseignes)
-        ),
+        part_qpv=pourcentage(femmes_qpv + hommes_qpv, femmes_renseignees + hommes_renseignes),
         part_qpv_femmes_texte=format_pourcentage(pourcentage(femmes_qpv, femmes_renseignees)),
         part_qpv_hommes_texte=format_pourcentage(pourcentage(hommes_qpv, hommes_renseignes)),
         renseignes=femmes_renseignees + hommes_renseignes,
@@ -787,10 +855,133 @@ def _beneficiaires_prevus(
     )
 
 
-# The sources of beneficiaries, in the order of the page: the validated bilans will come next.
+def _bilans_realises(dossiers: QuerySet) -> QuerySet[Bilan]:
+    return Bilan.objects.filter(BILANS_REALISES, dossier__in=dossiers.values("pk"))
+
+
+def _beneficiaires_reels(
+    contrat: Contrat, dossiers: QuerySet, filtres: Filtres
+) -> BlocBeneficiaires:
+    """The public the realised actions met (validated complete bilans), by age band and
+    sex; the bilans count the residents of the quartier prioritaire per age band only."""
+    rangees = {
+        r["tranche"]: r
+        for r in BeneficiairesBilan.objects.filter(bilan__in=_bilans_realises(dossiers))
+        .values("tranche")
+        .annotate(f=Sum("femmes"), h=Sum("hommes"), q=Sum("residents_qpv"))
+        .order_by()
+    }
+    femmes = sum(r["f"] for r in rangees.values())
+    hommes = sum(r["h"] for r in rangees.values())
+    return BlocBeneficiaires(
+        nom="beneficiaires_reels",
+        source="réels (bilans validés)",
+        titre="Bénéficiaires réels (bilans validés) par âge et par sexe",
+        lignes=_lignes_beneficiaires(rangees),
+        femmes=femmes,
+        hommes=hommes,
+        total=femmes + hommes,
+        part_femmes_texte=format_pourcentage(pourcentage(femmes, femmes + hommes)),
+        part_qpv=pourcentage(sum(r["q"] for r in rangees.values()), femmes + hommes),
+        part_qpv_femmes_texte=format_pourcentage(None),
+        part_qpv_hommes_texte=format_pourcentage(None),
+        renseignes=femmes + hommes,
+        url=url_dossiers(contrat, filtres, realisation="realisees"),
+        exports=_exports(contrat, "beneficiaires_reels", filtres),
+        feuille="Bénéficiaires réels",
+    )
+
+
+# The sources of beneficiaries, in the order of the page: planned, then real.
 SOURCES_BENEFICIAIRES: tuple[Callable[[Contrat, QuerySet, Filtres], BlocBeneficiaires], ...] = (
     _beneficiaires_prevus,
+    _beneficiaires_reels,
 )
+
+
+def _realisations(
+    contrat: Contrat,
+    dossiers: QuerySet,
+    filtres: Filtres,
+    total: Chiffres,
+    prevus: BlocBeneficiaires,
+    reels: BlocBeneficiaires,
+) -> TableauRealisations:
+    """What the programmed actions planned next to what their validated bilans achieved."""
+    valides = Bilan.objects.filter(
+        dossier__in=dossiers.values("pk"), statut=StatutBilan.VALIDE
+    ).aggregate(
+        realisees=Count("pk", filter=Q(nature=Bilan.Nature.COMPLET)),
+        non_realisees=Count("pk", filter=Q(nature=Bilan.Nature.NON_REALISATION)),
+    )
+    url_programmes = url_dossiers(contrat, filtres, programmes=True)
+    url_realisees = url_dossiers(contrat, filtres, realisation="realisees")
+    url_non_realisees = url_dossiers(contrat, filtres, realisation="non_realisees")
+
+    def ligne(libelle, prevu, realise, url_realise=url_realisees, texte=str) -> LigneRealisation:
+        return LigneRealisation(
+            libelle=libelle,
+            prevu=prevu,
+            prevu_texte="—" if prevu is None else texte(prevu),
+            url_prevu=None if prevu is None else url_programmes,
+            realise=realise,
+            realise_texte=texte(realise),
+            url_realise=url_realise,
+        )
+
+    return TableauRealisations(
+        nom="realisations",
+        titre="Actions et bénéficiaires : prévus et réalisés",
+        realisees=valides["realisees"],
+        non_realisees=valides["non_realisees"],
+        url_realisees=url_realisees,
+        url_non_realisees=url_non_realisees,
+        lignes=[
+            ligne("Actions (programmées, puis réalisées)", total.programmes, valides["realisees"]),
+            ligne(
+                "Actions non réalisées (attestation validée)",
+                None,
+                valides["non_realisees"],
+                url_non_realisees,
+            ),
+            ligne("Bénéficiaires : femmes", prevus.femmes, reels.femmes),
+            ligne("Bénéficiaires : hommes", prevus.hommes, reels.hommes),
+            ligne("Bénéficiaires : total", prevus.total, reels.total),
+            ligne(
+                "Part des bénéficiaires résidant dans le quartier prioritaire (%)",
+                prevus.part_qpv,
+                reels.part_qpv,
+                texte=format_pourcentage,
+            ),
+        ],
+        exports=_exports(contrat, "realisations", filtres),
+    )
+
+
+def _objectifs_filtres(filtres: Filtres) -> list[int] | None:
+    """The operational objectives the strategic filters keep (None: no such filter)."""
+    if filtres.objectif:
+        return [filtres.objectif]
+    if filtres.domaine:
+        objectifs = ObjectifOperationnel.objects.filter(domaine_id=filtres.domaine)
+    elif filtres.pilier:
+        objectifs = ObjectifOperationnel.objects.filter(domaine__pilier_id=filtres.pilier)
+    else:
+        return None
+    return list(objectifs.values_list("pk", flat=True))
+
+
+def _indicateurs(contrat: Contrat, filtres: Filtres) -> TableauIndicateurs:
+    situations = situation_des_indicateurs(
+        contrat, objectifs=_objectifs_filtres(filtres), annee_max=filtres.annee
+    )
+    return TableauIndicateurs(
+        nom="indicateurs",
+        titre="Indicateurs au regard de leurs cibles",
+        annee=filtres.annee,
+        lignes=lignes_indicateurs(situations),
+        exports=_exports(contrat, "indicateurs", filtres),
+    )
 
 
 def tableau_de_bord(contrat: Contrat, filtres: Filtres, options_: Options) -> TableauDeBord:
@@ -798,7 +989,7 @@ def tableau_de_bord(contrat: Contrat, filtres: Filtres, options_: Options) -> Ta
 
     `options_` are the filters' choices (`options`), already read for the form.
     """
-    filtres = replace(filtres, programmes=False)
+    filtres = replace(filtres, programmes=False, realisation="")
     dossiers = perimetre(contrat, filtres)
     par_pilier = agreger(dossiers, filtres, "pilier")
     financements, natures = _par_financement(contrat, dossiers, filtres)
@@ -813,6 +1004,7 @@ def tableau_de_bord(contrat: Contrat, filtres: Filtres, options_: Options) -> Ta
     total = _total(par_pilier.values())
     # Every table's total row is the dashboard's: each dossier counted once.
     tableaux = {nom: replace(t, total=total) for nom, t in tableaux.items()}
+    prevus, reels = (source(contrat, dossiers, filtres) for source in SOURCES_BENEFICIAIRES)
     return TableauDeBord(
         contrat=contrat,
         filtres=filtres,
@@ -820,7 +1012,9 @@ def tableau_de_bord(contrat: Contrat, filtres: Filtres, options_: Options) -> Ta
         url_dossiers=url_dossiers(contrat, filtres),
         url_programmes=url_dossiers(contrat, filtres, programmes=True),
         tableaux=tableaux,
-        beneficiaires=[source(contrat, dossiers, filtres) for source in SOURCES_BENEFICIAIRES],
+        beneficiaires=[prevus, reels],
+        realisations=_realisations(contrat, dossiers, filtres, total, prevus, reels),
+        indicateurs=_indicateurs(contrat, filtres),
         adresse=url_tableau_de_bord(contrat) + filtres.parametres(),
     )
 
@@ -834,6 +1028,9 @@ class LigneDossier:
     chiffres: Chiffres
     femmes: int
     hommes: int
+    # The real public of its validated complete bilan.
+    femmes_reelles: int = 0
+    hommes_reels: int = 0
 
     @property
     def badge(self) -> str:
@@ -848,12 +1045,31 @@ class ListeDossiers:
     total: Chiffres
     femmes: int
     hommes: int
+    femmes_reelles: int
+    hommes_reels: int
     page: int
     nombre_pages: int
     precedente: str | None
     suivante: str | None
     adresse_tableau_de_bord: str
     criteres: list[str] = field(default_factory=list)  # the filters, in words
+
+
+CRITERES_REALISATION = {
+    "realisees": "Actions réalisées seulement (bilan validé)",
+    "non_realisees": "Actions non réalisées seulement (attestation validée)",
+}
+
+
+def _public_reel(bilans: QuerySet[Bilan]) -> dict[int, dict]:
+    """{dossier id: {"femmes", "hommes"}} of these bilans' real public, in one query."""
+    return {
+        r["bilan__dossier"]: r
+        for r in BeneficiairesBilan.objects.filter(bilan__in=bilans)
+        .values("bilan__dossier")
+        .annotate(femmes=Sum("femmes"), hommes=Sum("hommes"))
+        .order_by()
+    }
 
 
 def _criteres(filtres: Filtres, options_: Options) -> list[str]:
@@ -872,6 +1088,8 @@ def _criteres(filtres: Filtres, options_: Options) -> list[str]:
     ]
     if filtres.programmes:
         criteres.append("Actions programmées seulement")
+    if filtres.realisation in CRITERES_REALISATION:
+        criteres.append(CRITERES_REALISATION[filtres.realisation])
     return criteres
 
 
@@ -910,6 +1128,10 @@ def dossiers_du_tableau_de_bord(
     publics_total = Beneficiaires.objects.filter(dossier__in=dossiers.values("pk")).aggregate(
         femmes=Sum("femmes"), hommes=Sum("hommes")
     )
+    reels = _public_reel(_bilans_realises(de_la_page))
+    reels_total = BeneficiairesBilan.objects.filter(bilan__in=_bilans_realises(dossiers)).aggregate(
+        femmes=Sum("femmes"), hommes=Sum("hommes")
+    )
     base = url_dossiers(contrat, filtres)
     separateur = "&" if "?" in base else "?"
     return ListeDossiers(
@@ -926,6 +1148,8 @@ def dossiers_du_tableau_de_bord(
                 ),
                 femmes=publics.get(d.pk, {}).get("femmes") or 0,
                 hommes=publics.get(d.pk, {}).get("hommes") or 0,
+                femmes_reelles=reels.get(d.pk, {}).get("femmes") or 0,
+                hommes_reels=reels.get(d.pk, {}).get("hommes") or 0,
             )
             for d in rangees
         ],
@@ -933,12 +1157,14 @@ def dossiers_du_tableau_de_bord(
         total=total,
         femmes=publics_total["femmes"] or 0,
         hommes=publics_total["hommes"] or 0,
+        femmes_reelles=reels_total["femmes"] or 0,
+        hommes_reels=reels_total["hommes"] or 0,
         page=page,
         nombre_pages=nombre_pages,
         precedente=f"{base}{separateur}page={page - 1}" if page > 1 else None,
         suivante=f"{base}{separateur}page={page + 1}" if page < nombre_pages else None,
         adresse_tableau_de_bord=url_tableau_de_bord(contrat)
-        + replace(filtres, programmes=False).parametres(),
+        + replace(filtres, programmes=False, realisation="").parametres(),
         criteres=_criteres(filtres, options_),
     )
 
@@ -984,6 +1210,38 @@ COLONNES_BENEFICIAIRES: tuple[Colonne, ...] = (
 )
 
 
+COLONNES_REALISATIONS: tuple[Colonne, ...] = (
+    Colonne("Chiffre", lambda ligne: ligne.libelle),
+    Colonne("Prévu (actions programmées)", lambda ligne: ligne.prevu),
+    Colonne("Réalisé (bilans validés)", lambda ligne: ligne.realise),
+)
+
+
+def _jour(valeur) -> str:
+    return f"{valeur:%d/%m/%Y}" if valeur else ""
+
+
+def _derniere(ligne: LigneIndicateur, champ: str):
+    derniere = ligne.situation.derniere
+    return getattr(derniere, champ) if derniere else None
+
+
+COLONNES_INDICATEURS: tuple[Colonne, ...] = (
+    Colonne("Code", lambda ligne: ligne.indicateur.code),
+    Colonne("Indicateur", lambda ligne: ligne.indicateur.libelle),
+    Colonne("Unité", lambda ligne: ligne.indicateur.unite),
+    Colonne("Valeur de référence", lambda ligne: ligne.indicateur.valeur_reference, montant=True),
+    Colonne("Date de référence", lambda ligne: _jour(ligne.indicateur.date_reference)),
+    Colonne("Cible", lambda ligne: ligne.indicateur.valeur_cible, montant=True),
+    Colonne("Échéance", lambda ligne: _jour(ligne.indicateur.date_cible)),
+    Colonne("Dernière mesure", lambda ligne: _derniere(ligne, "valeur"), montant=True),
+    Colonne("Date de la dernière mesure", lambda ligne: _jour(_derniere(ligne, "date"))),
+    Colonne("Écart à la cible", lambda ligne: ligne.situation.ecart, montant=True),
+    Colonne("Avancement (%)", lambda ligne: ligne.situation.avancement),
+    Colonne("Situation", lambda ligne: ligne.badge[0]),
+)
+
+
 @dataclass(frozen=True)
 class Export:
     colonnes: tuple[Colonne, ...]
@@ -1001,7 +1259,12 @@ def export(tableau: TableauDeBord, nom: str) -> Export | None:
         return Export(colonnes_du_tableau(choisi), choisi.lignes, fichier, choisi.titre)
     for bloc in tableau.beneficiaires:
         if bloc.nom == nom:
-            return Export(COLONNES_BENEFICIAIRES, bloc.lignes, fichier, "Bénéficiaires")
+            return Export(COLONNES_BENEFICIAIRES, bloc.lignes, fichier, bloc.feuille)
+    if nom == tableau.realisations.nom:
+        choisi = tableau.realisations
+        return Export(COLONNES_REALISATIONS, choisi.lignes, fichier, "Réalisations")
+    if nom == tableau.indicateurs.nom:
+        return Export(COLONNES_INDICATEURS, tableau.indicateurs.lignes, fichier, "Indicateurs")
     return None
 
 

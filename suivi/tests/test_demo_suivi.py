@@ -8,24 +8,35 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from programmation.demo import generer_demo as generer_demo_programmation
 from programmation.models import Dossier, Paiement, Statut
 from programmation.tests.factories import villiers
 from suivi.demo import generer_demo
-from suivi.models import Bilan, OrdreDeReversement, ReportDeDates, TransitionBilan
+from suivi.demo_complete import generer_demo_suivi
+from suivi.models import (
+    Bilan,
+    Evaluation,
+    OrdreDeReversement,
+    RapportAnnuel,
+    ReportDeDates,
+    TransitionBilan,
+)
+from suivi.selectors.referentiel import situation_des_indicateurs
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="class")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    # The rapport's documents are files: out of the project's media folder.
+    medias = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("medias"))
+    with medias, django_db_blocker.unblock(), transaction.atomic():
         mail.outbox = []
         with TestCase.captureOnCommitCallbacks(execute=True):
             generer_demo_programmation(villiers())
-            resultat = generer_demo(villiers())
+            resultat = generer_demo_suivi(villiers()).bilans
         yield resultat, len(mail.outbox)
         transaction.set_rollback(True)
 
@@ -63,6 +74,24 @@ class TestDemoSuivi:
         for lignes in par_bilan.values():
             assert lignes[0].de == "attendu"
             assert all(a.vers == b.de for a, b in itertools.pairwise(lignes))
+
+    def test_the_demo_holds_indicators_the_2017_evaluation_and_the_2019_rapport(self):
+        contrat = villiers()
+        situations = situation_des_indicateurs(contrat)
+        assert len(situations) >= 10
+        assert all(s.indicateur.est_demo for s in situations)
+        calculees = [s for s in situations if s.indicateur.calcul != "saisie"]
+        assert calculees and all(s.derniere is not None for s in calculees)
+        mi_parcours = Evaluation.objects.get(contrat=contrat, nature="mi_parcours")
+        assert (mi_parcours.periode, mi_parcours.statut) == ("2015-2017", "en_cours")
+        assert mi_parcours.constats.exists() and mi_parcours.decisions.exists()
+        rapport = RapportAnnuel.objects.get(contrat=contrat, annee=2019)
+        assert rapport.est_demo and rapport.statut in ("adopte", "publie")
+        assert rapport.date_deliberation is not None
+        # Generated for the avis, then again after adoption with the avis annexed.
+        generations = rapport.generations.filter(etat="terminee")
+        assert generations.count() == 2
+        assert all(g.pdf and g.odt for g in generations)
 
     def test_second_run_changes_nothing(self):
         avant = (Bilan.objects.count(), TransitionBilan.objects.count(), Paiement.objects.count())

@@ -12,6 +12,12 @@ spécifiques:
 - year 2, pillar 4, validé (two objectives of domain 4.1): État 6 000 / 6 000 / 6 000 / 0;
   public 0-5 ans, 3 F and 1 H, 100 % in the QPV;
 - year 2, a draft asking 9 999 €: never counted.
+
+Bilans: the balanced dossier's complete bilan is validated (real public 6-11 ans 9 F and
+12 H, 10 in the QPV; 26-64 ans 4 F, 1 in the QPV); the conventioned dossier attested its
+non-réalisation, validated. Indicators (`indicateurs_du_petit_contrat`): objective a
+computed (beneficiaries), objective c computed (realised actions), objective b entered
+(45 then 28, from 50 to 30).
 """
 
 from decimal import Decimal
@@ -143,7 +149,7 @@ def test_tables_by_pillar_domain_and_objective(contrat_charge, petit):
 
 
 def test_planned_beneficiaries_of_the_programmed_actions(contrat_charge, petit):
-    (bloc,) = _tableau(contrat_charge).beneficiaires
+    bloc, _ = _tableau(contrat_charge).beneficiaires
     assert bloc.source == "prévus (dossiers)"
     assert [(x.tranche, x.femmes, x.hommes, x.total) for x in bloc.lignes] == [
         ("0 à 5 ans", 3, 1, 4),
@@ -165,12 +171,169 @@ def test_planned_beneficiaries_of_the_programmed_actions(contrat_charge, petit):
     assert bloc.lignes[0].largeur_hommes == 8
 
 
+def _realisations(tableau) -> list[tuple]:
+    return [(x.libelle, x.prevu, x.realise) for x in tableau.realisations.lignes]
+
+
+def test_achieved_figures_next_to_the_planned_ones(contrat_charge, petit):
+    tableau = _tableau(contrat_charge)
+    _, reels = tableau.beneficiaires
+    assert reels.source == "réels (bilans validés)"
+    assert [(x.tranche, x.femmes, x.hommes, x.total) for x in reels.lignes] == [
+        ("6 à 11 ans", 9, 12, 21),
+        ("26 à 64 ans", 4, 0, 4),
+    ]
+    assert (reels.femmes, reels.hommes, reels.total) == (13, 12, 25)
+    assert reels.part_femmes_texte == "52,0\u00a0%"  # 13 of 25
+    assert reels.part_qpv == D("44.0")  # (10 + 1) of 25
+    assert (tableau.realisations.realisees, tableau.realisations.non_realisees) == (1, 1)
+    assert _realisations(tableau) == [
+        ("Actions (programmées, puis réalisées)", 3, 1),
+        ("Actions non réalisées (attestation validée)", None, 1),
+        ("Bénéficiaires : femmes", 18, 13),
+        ("Bénéficiaires : hommes", 18, 12),
+        ("Bénéficiaires : total", 36, 25),
+        ("Part des bénéficiaires résidant dans le quartier prioritaire (%)", D("57.7"), D("44.0")),
+    ]
+    assert [x.realise_texte for x in tableau.realisations.lignes][-1] == "44,0\u00a0%"
+
+
+def test_achieved_figures_follow_the_filters(contrat_charge, petit):
+    c = petit.cadre
+    # The realised action is of pillar 4, the one not carried out of pillar 2; both year 1.
+    pilier_2 = _tableau(contrat_charge, pilier=c.pilier_2.pk)
+    assert (pilier_2.realisations.realisees, pilier_2.realisations.non_realisees) == (0, 1)
+    assert pilier_2.beneficiaires[1].total == 0
+    objectif_a = _tableau(contrat_charge, objectif=c.objectif_a.pk)
+    assert (objectif_a.realisations.realisees, objectif_a.beneficiaires[1].total) == (1, 25)
+    annee_2 = _tableau(contrat_charge, annee=petit.annee_2)
+    assert [x.realise for x in annee_2.realisations.lignes][:5] == [0, 0, 0, 0, 0]
+
+
+def test_each_achieved_figure_leads_to_its_dossiers(contrat_charge, petit, pilote):
+    client = outils.client_de(pilote)
+    tableau = _tableau(contrat_charge)
+    realisees, non_realisees, femmes, *_ = tableau.realisations.lignes
+    liste = _liste(client, contrat_charge, _parametres(realisees.url_realise))
+    assert [x.dossier.numero for x in liste.lignes] == [petit.solde.numero]
+    assert liste.criteres == ["Actions réalisées seulement (bilan validé)"]
+    assert (liste.femmes_reelles, liste.hommes_reels) == (13, 12)
+    liste = _liste(client, contrat_charge, _parametres(non_realisees.url_realise))
+    assert [x.dossier.numero for x in liste.lignes] == [petit.conventionne.numero]
+    assert liste.femmes_reelles == 0
+    assert _liste(client, contrat_charge, _parametres(femmes.url_prevu)).femmes == femmes.prevu
+    reponse = client.get(_url(contrat_charge))
+    html = outils.html_brut(reponse)
+    assert f'<a href="{realisees.url_realise.replace("&", "&amp;")}">1</a>' in html
+    assert 'id="donnees-realisations"' in html
+    # An unknown value of the hidden filter is left out: every submitted dossier is listed.
+    assert _liste(client, contrat_charge, "?realisation=toutes").nombre == 4
+
+
+def test_indicators_against_their_targets(contrat_charge, petit):
+    i = outils_tableau.indicateurs_du_petit_contrat(contrat_charge, petit)
+    lignes = {x.indicateur.code: x for x in _tableau(contrat_charge).indicateurs.lignes}
+    assert list(lignes) == ["actions-c", "beneficiaires-a", "saisi-b"]
+    beneficiaires = lignes["beneficiaires-a"].situation
+    assert (beneficiaires.derniere.valeur, beneficiaires.derniere.date.year) == (
+        D("25"),
+        petit.annee_1,
+    )
+    assert (beneficiaires.ecart, beneficiaires.avancement) == (D("-15"), D("50"))  # 15 of 30
+    assert lignes["beneficiaires-a"].badge == ("En deçà de la cible", "fr-badge--warning")
+    # Not carried out: no realised action, no measure.
+    assert lignes["actions-c"].situation.derniere is None
+    assert lignes["actions-c"].badge == ("Aucune mesure", "")
+    saisi = lignes["saisi-b"].situation
+    assert (saisi.derniere.valeur, saisi.ecart, saisi.avancement) == (D("28"), D("-2"), D("110"))
+    assert lignes["saisi-b"].badge == ("Cible atteinte", "fr-badge--success")
+    assert lignes["saisi-b"].url == reverse("suivi:indicateur", args=[i.saisi_b.pk])
+
+
+def test_indicators_follow_the_strategic_filters_and_the_year(contrat_charge, petit):
+    outils_tableau.indicateurs_du_petit_contrat(contrat_charge, petit)
+    c = petit.cadre
+
+    def codes(**filtres) -> list[str]:
+        return [x.indicateur.code for x in _tableau(contrat_charge, **filtres).indicateurs.lignes]
+
+    assert codes(pilier=c.pilier_2.pk) == ["actions-c"]
+    assert codes(domaine=c.objectif_a.domaine_id) == ["beneficiaires-a", "saisi-b"]
+    assert codes(objectif=c.objectif_b.pk) == ["saisi-b"]
+    # The financeur filter narrows the dossiers, never the indicators.
+    assert codes(financeur=Organisation.objects.get(code="caf").pk) == [
+        "actions-c",
+        "beneficiaires-a",
+        "saisi-b",
+    ]
+    en_2024 = {
+        x.indicateur.code: x for x in _tableau(contrat_charge, annee=2024).indicateurs.lignes
+    }
+    assert en_2024["saisi-b"].situation.derniere.valeur == D("45")
+    assert en_2024["beneficiaires-a"].situation.derniere is None
+    assert _tableau(contrat_charge, annee=2024).indicateurs.annee == 2024
+
+
+def test_the_page_shows_the_indicators_with_their_links_and_downloads(
+    contrat_charge, petit, pilote
+):
+    i = outils_tableau.indicateurs_du_petit_contrat(contrat_charge, petit)
+    reponse = outils.client_de(pilote).get(
+        _url(contrat_charge), {"pilier": petit.cadre.pilier_4.pk}
+    )
+    html = outils.html_brut(reponse)
+    texte = outils.texte(reponse)
+    assert 'id="donnees-indicateurs"' in html
+    assert f'href="{reverse("suivi:indicateur", args=[i.saisi_b.pk])}"' in html
+    assert "actions-c" not in html  # pillar 2
+    for format in ("csv", "xlsx", "ods"):
+        assert (
+            f"/tableau-de-bord/export/indicateurs.{format}?pilier={petit.cadre.pilier_4.pk}" in html
+        )
+    assert "Cible atteinte" in texte and "-2 %" in texte and "110\u00a0%" in texte
+
+
+def test_the_csv_of_indicators_and_of_realisations(contrat_charge, petit, pilote):
+    outils_tableau.indicateurs_du_petit_contrat(contrat_charge, petit)
+    client = outils.client_de(pilote)
+    reponse = client.get(_url(contrat_charge, "tableau_de_bord_export", "indicateurs", "csv"))
+    rangees = {r["Code"]: r for r in lire_csv(reponse.content)}
+    assert list(rangees) == ["actions-c", "beneficiaires-a", "saisi-b"]
+    assert rangees["saisi-b"] == {
+        "Code": "saisi-b",
+        "Indicateur": "Indicateur saisi-b",
+        "Unité": "%",
+        "Valeur de référence": "50,00",
+        "Date de référence": "01/01/2024",
+        "Cible": "30,00",
+        "Échéance": "31/12/2045",
+        "Dernière mesure": "28,00",
+        "Date de la dernière mesure": "30/06/2025",
+        "Écart à la cible": "-2,00",
+        "Avancement (%)": "110",
+        "Situation": "Cible atteinte",
+    }
+    assert rangees["actions-c"]["Dernière mesure"] == ""
+    reponse = client.get(_url(contrat_charge, "tableau_de_bord_export", "realisations", "csv"))
+    assert [
+        (r["Chiffre"], r["Prévu (actions programmées)"], r["Réalisé (bilans validés)"])
+        for r in lire_csv(reponse.content)
+    ] == [
+        ("Actions (programmées, puis réalisées)", "3", "1"),
+        ("Actions non réalisées (attestation validée)", "", "1"),
+        ("Bénéficiaires : femmes", "18", "13"),
+        ("Bénéficiaires : hommes", "18", "12"),
+        ("Bénéficiaires : total", "36", "25"),
+        ("Part des bénéficiaires résidant dans le quartier prioritaire (%)", "57,7", "44,0"),
+    ]
+
+
 def test_filters_narrow_the_dossiers_and_the_amounts(contrat_charge, petit, caf_etat):
     caf, _ = caf_etat
     c = petit.cadre
     un_an = _tableau(contrat_charge, annee=petit.annee_2)
     assert _figures(un_an.totaux) == (1, 1, D("6000"), D("6000"), D("6000"), D("0"))
-    assert [x.total for x in un_an.beneficiaires] == [4]
+    assert [x.total for x in un_an.beneficiaires] == [4, 0]
     un_pilier = _tableau(contrat_charge, annee=petit.annee_1, pilier=c.pilier_4.pk)
     assert _figures(un_pilier.totaux) == (2, 1, D("10000"), D("9500"), D("8500"), D("8500"))
     # A financeur: its dossiers, its amounts only.
@@ -241,13 +404,23 @@ def test_the_page_shows_every_table_with_its_chart_links_and_downloads(
     reponse = outils.client_de(pilote).get(_url(contrat_charge), {"annee": petit.annee_1})
     html = outils.html_brut(reponse)
     texte = outils.texte(reponse)
-    for nom in ("financements", "natures", "piliers", "domaines", "objectifs", "beneficiaires"):
+    for nom in (
+        "financements",
+        "natures",
+        "piliers",
+        "domaines",
+        "objectifs",
+        "beneficiaires",
+        "beneficiaires_reels",
+        "realisations",
+    ):
         assert f'id="donnees-{nom}"' in html
         for format in ("csv", "xlsx", "ods"):
             assert f"/tableau-de-bord/export/{nom}.{format}?annee={petit.annee_1}" in html
     assert 'id="donnees-annees"' not in html
     # Charts: pure HTML bars with the diagnostic's classes, each followed by its table.
-    assert html.count('class="graphique-barres"') == 3  # financeurs, piliers, bénéficiaires
+    # financeurs, piliers, bénéficiaires prévus, bénéficiaires réels
+    assert html.count('class="graphique-barres"') == 4
     assert html.index('id="titre-graphique-piliers"') < html.index('id="donnees-piliers"')
     assert "13\u202f500,00\u00a0€" in texte  # granted in the first year
     lien = _url(contrat_charge, "tableau_de_bord_dossiers") + (
@@ -309,10 +482,13 @@ def test_every_figure_leads_to_dossiers_whose_totals_are_that_figure(contrat_cha
         programmes = _liste(client, contrat_charge, _parametres(ligne.url_programmes))
         if ligne.chiffres.dossiers:
             assert programmes.nombre == ligne.chiffres.programmes, ligne.libelle
-    (bloc,) = tableau.beneficiaires
-    liste = _liste(client, contrat_charge, _parametres(bloc.url))
-    assert (liste.femmes, liste.hommes) == (bloc.femmes, bloc.hommes)
-    assert sum(x.femmes + x.hommes for x in liste.lignes) == bloc.total
+    prevus, reels = tableau.beneficiaires
+    liste = _liste(client, contrat_charge, _parametres(prevus.url))
+    assert (liste.femmes, liste.hommes) == (prevus.femmes, prevus.hommes)
+    assert sum(x.femmes + x.hommes for x in liste.lignes) == prevus.total
+    liste = _liste(client, contrat_charge, _parametres(reels.url))
+    assert (liste.femmes_reelles, liste.hommes_reels) == (reels.femmes, reels.hommes)
+    assert sum(x.femmes_reelles + x.hommes_reels for x in liste.lignes) == reels.total
 
 
 def test_the_list_links_each_dossier_and_shows_the_financeurs_amounts(
@@ -366,7 +542,17 @@ def test_the_csv_of_financings_has_french_amounts_read_back(contrat_charge, peti
 @pytest.mark.parametrize("format", ["xlsx", "ods"])
 def test_every_table_exports_in_each_format(contrat_charge, petit, pilote, format):
     client = outils.client_de(pilote)
-    for nom in ("financements", "natures", "annees", "piliers", "domaines", "objectifs"):
+    for nom in (
+        "financements",
+        "natures",
+        "annees",
+        "piliers",
+        "domaines",
+        "objectifs",
+        "beneficiaires_reels",
+        "realisations",
+        "indicateurs",
+    ):
         reponse = client.get(_url(contrat_charge, "tableau_de_bord_export", nom, format))
         assert reponse.status_code == 200, nom
         assert reponse["Content-Disposition"].endswith(f'-{nom}.{format}"')
@@ -438,7 +624,10 @@ def _adresses(contrat, annee: int, pilier: int) -> list[str]:
         f"{_url(contrat)}?annee={annee}",
         f"{_url(contrat)}?annee={annee}&pilier={pilier}",
         f"{_url(contrat, 'tableau_de_bord_dossiers')}?annee={annee}",
+        f"{_url(contrat, 'tableau_de_bord_dossiers')}?annee={annee}&realisation=realisees",
         f"{_url(contrat, 'tableau_de_bord_export', 'financements', 'csv')}?annee={annee}",
+        f"{_url(contrat, 'tableau_de_bord_export', 'realisations', 'csv')}?annee={annee}",
+        f"{_url(contrat, 'tableau_de_bord_export', 'indicateurs', 'csv')}?pilier={pilier}",
     ]
 
 
@@ -449,13 +638,22 @@ def test_the_number_of_queries_does_not_grow_with_the_dossiers(contrat_charge, p
     appel = AppelFactory(contrat=contrat_charge)
     client = outils.client_de(pilote)
     statuts = (Statut.SOLDE, Statut.CONVENTIONNE, Statut.DEPOSE)
+    calcul = outils_tableau.Calcul
+    for code, objectif, mesure in (
+        ("a", c.objectif_a, calcul.BENEFICIAIRES),
+        ("b", c.objectif_b, calcul.SAISIE),
+        ("c", c.objectif_c, calcul.PART_QPV),
+    ):
+        outils_tableau.indicateur(contrat_charge, code, objectif, mesure, "10", "90")
 
     def ajouter(nombre: int) -> None:
+        """Balanced dossiers have a validated bilan; a conventioned one in two attested
+        its non-réalisation."""
         for rang in range(nombre):
             pilier, objectif = (
                 (c.pilier_4, c.objectif_a) if rang % 2 else (c.pilier_2, c.objectif_c)
             )
-            outils.mener_au_statut(
+            ajoute = outils.mener_au_statut(
                 outils_tableau.dossier(
                     appel,
                     pilier,
@@ -466,6 +664,8 @@ def test_the_number_of_queries_does_not_grow_with_the_dossiers(contrat_charge, p
                 ),
                 statuts[rang % len(statuts)],
             )
+            if rang % 6 == 1:
+                outils_tableau.valider(outils_tableau.non_realisation(ajoute))
 
     ajouter(3)
     petit = [
@@ -476,7 +676,13 @@ def test_the_number_of_queries_does_not_grow_with_the_dossiers(contrat_charge, p
         _requetes(client, url) for url in _adresses(contrat_charge, appel.annee, c.pilier_4.pk)
     ]
     assert petit == grand
-    assert _tableau(contrat_charge, annee=appel.annee).totaux.dossiers == 30
+    grand_tableau = _tableau(contrat_charge, annee=appel.annee)
+    assert grand_tableau.totaux.dossiers == 30
+    assert (grand_tableau.realisations.realisees, grand_tableau.realisations.non_realisees) == (
+        10,
+        6,  # one of the first three, five of the next 27
+    )
+    assert len(grand_tableau.indicateurs.lignes) == 3
 
 
 def test_mon_espace_leads_the_pilotage_to_the_dashboard_and_nobody_else(

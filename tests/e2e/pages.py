@@ -5,11 +5,27 @@ through roles, labels and visible text, as a screen reader user would find them.
 """
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
 from conftest import MARQUEUR_VARIABLE_INDEFINIE
 from contrats.demo import MOT_DE_PASSE_DEMO
+
+
+def violations_graves(page: Page, axe_js: Path, zone: str = "main") -> list[str]:
+    """axe-core's serious or critical violations in the element `zone` selects."""
+    page.add_script_tag(path=str(axe_js))
+    violations = page.evaluate(
+        "async (zone) => (await axe.run(document.querySelector(zone),"
+        " {resultTypes: ['violations']})).violations",
+        zone,
+    )
+    return [
+        f"{v['id']} ({v['impact']}) : {v['help']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def rendu_complet(page: Page) -> None:

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from suivi.tests.outils_tableau import lire_csv, petit_contrat
-from tests.e2e.pages import PageBase, rendu_complet, se_connecter
+from tests.e2e.pages import PageBase, rendu_complet, se_connecter, violations_graves
 
 pytestmark = pytest.mark.e2e
 
@@ -27,19 +27,6 @@ class PageTableauDeBord(PageBase):
 
     def tableau(self, legende: str):
         return self.page.get_by_role("table", name=legende)
-
-
-def violations_graves(page: Page, axe_js: Path) -> list[str]:
-    page.add_script_tag(path=str(axe_js))
-    violations = page.evaluate(
-        "async () => (await axe.run(document.querySelector('main'),"
-        " {resultTypes: ['violations']})).violations"
-    )
-    return [
-        f"{v['id']} ({v['impact']}) : {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_pilote_filters_follows_a_figure_and_downloads_the_csv(

@@ -20,7 +20,7 @@ from playwright.sync_api import Locator, Page, expect
 from bench.tableau import remplir_appel
 from programmation.models import Statut
 from programmation.tests.factories import AppelFactory
-from tests.e2e.pages import se_connecter
+from tests.e2e.pages import se_connecter, violations_graves
 from tests.e2e.pages_programmation import PageTableauAppel
 
 pytestmark = pytest.mark.e2e
@@ -78,20 +78,6 @@ def _nombre(texte: str) -> Decimal:
     return Decimal(chiffres) if chiffres else Decimal(0)
 
 
-def violations_graves(page: Page, axe_js: Path) -> list[str]:
-    """axe-core's serious or critical violations in the board's section."""
-    page.add_script_tag(path=str(axe_js))
-    violations = page.evaluate(
-        "async () => (await axe.run(document.querySelector('section[aria-labelledby="
-        "\"titre-dossiers\"]'), {resultTypes: ['violations']})).violations"
-    )
-    return [
-        f"{v['id']} ({v['impact']}) : {v['help']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_pilote_pages_sorts_filters_and_downloads_a_large_board(
     page: Page, live_server, contrat_charge, axe_js, tmp_path: Path
 ):
@@ -109,7 +95,7 @@ def test_pilote_pages_sorts_filters_and_downloads_a_large_board(
         "t => { const c = t.closest('.fr-table__content'); return [c.scrollWidth, c.clientWidth]; }"
     )
     assert largeur[0] <= largeur[1], f"le tableau déborde à 1 280 px : {largeur}"
-    graves = violations_graves(page, axe_js)
+    graves = violations_graves(page, axe_js, 'section[aria-labelledby="titre-dossiers"]')
     assert not graves, graves
     tableau.marquer_la_page()
 

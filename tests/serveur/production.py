@@ -38,6 +38,8 @@ ETAPES_DE_PREPARATION = (
     ("creer_comptes_demo",),
 )
 ARGUMENTS_GUNICORN = ("--config", "config/gunicorn.py", "config.wsgi")
+# The database worker of the background tasks, which bin/demarrer starts beside gunicorn.
+ARGUMENTS_TRAVAILLEUR = ("db_worker", "--no-startup-delay")
 DELAI_PREPARATION = 900
 TENTATIVES_DE_CONNEXION = 240
 PAUSE_ENTRE_TENTATIVES = 0.5
@@ -171,7 +173,8 @@ def port_libre() -> int:
 def gunicorn(
     installation: Installation, nom: str, sans: frozenset[str] = frozenset()
 ) -> Iterator[str]:
-    """Serve the installation as bin/demarrer does; yield its address; always stop it.
+    """Serve the installation as bin/demarrer does, gunicorn and the tasks' worker beside
+    it; yield its address; always stop both.
 
     sans: variables of the installation's environment the server does not get.
     """
@@ -188,12 +191,22 @@ def gunicorn(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    with (installation.dossier / f"travailleur-{nom}.log").open("wb") as sortie:
+        travailleur = subprocess.Popen(
+            [PYTHON, "manage.py", *ARGUMENTS_TRAVAILLEUR],
+            cwd=RACINE,
+            env=environnement,
+            stdout=sortie,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         adresse = f"http://127.0.0.1:{port}"
         _attendre_reponse(processus, adresse, journal)
         yield adresse
     finally:
         _arreter(processus)
+        _arreter(travailleur)
 
 
 def _attendre_reponse(processus: subprocess.Popen, adresse: str, journal: Path) -> None:

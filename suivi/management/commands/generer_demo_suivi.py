@@ -1,14 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from contrats.models import Contrat
-from suivi.demo import generer_demo
+from suivi.demo_complete import generer_demo_suivi
 
 
 class Command(BaseCommand):
     help = (
-        "Génère les bilans de démonstration des actions 2015 à 2019 (dans chaque état, avec "
-        "les soldes versés après validation) par les services ; une seconde exécution ne "
-        "change rien."
+        "Génère par les services le suivi de démonstration : les bilans des actions 2015 à "
+        "2019 (dans chaque état, soldes versés après validation), le référentiel "
+        "d'évaluation, le suivi 2015 et l'évaluation à mi-parcours 2017, le rapport annuel "
+        "2019 généré et adopté ; une seconde exécution ne change rien."
     )
 
     def add_arguments(self, parser) -> None:
@@ -18,8 +19,8 @@ class Command(BaseCommand):
         cible = Contrat.objects.filter(slug=contrat).first()
         if cible is None:
             raise CommandError(f"Contrat « {contrat} » introuvable : chargez-le d'abord.")
-        resultat = generer_demo(cible)
+        resultat = generer_demo_suivi(cible)
         etat = "déjà à jour, rien créé" if not resultat.total else "créés"
-        self.stdout.write(self.style.SUCCESS(f"Bilans de démonstration ({cible.titre}) : {etat}."))
+        self.stdout.write(self.style.SUCCESS(f"Suivi de démonstration ({cible.titre}) : {etat}."))
         for libelle, nombre in resultat.en_dict().items():
             self.stdout.write(f"  {libelle:<20} {nombre:>6}")

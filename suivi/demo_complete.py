@@ -1,0 +1,42 @@
+"""The whole suivi demo, in the order its parts build on each other: the bilans lived
+through their state machine, the evaluation referential (whose computed measures read
+those bilans), the evaluations (which decide on the bilans' actions), then the 2019
+rapport annuel (which reports all of it). Each part is idempotent."""
+
+from dataclasses import dataclass
+
+from contrats.models import Contrat
+from suivi.demo import BilanDemo, generer_demo
+from suivi.demo_evaluations import generer_demo_evaluations
+from suivi.demo_rapports import generer_demo_rapports
+from suivi.demo_referentiel import generer_demo_referentiel
+
+
+@dataclass(frozen=True)
+class DemoSuivi:
+    bilans: BilanDemo
+    referentiel: int
+    evaluations: int
+    rapports: int
+
+    @property
+    def total(self) -> int:
+        return self.bilans.total + self.referentiel + self.evaluations + self.rapports
+
+    def en_dict(self) -> dict[str, int]:
+        return {
+            **self.bilans.en_dict(),
+            "référentiel": self.referentiel,
+            "évaluations": self.evaluations,
+            "rapports annuels": self.rapports,
+        }
+
+
+def generer_demo_suivi(contrat: Contrat) -> DemoSuivi:
+    bilans = generer_demo(contrat)
+    return DemoSuivi(
+        bilans=bilans,
+        referentiel=generer_demo_referentiel(contrat),
+        evaluations=generer_demo_evaluations(contrat),
+        rapports=generer_demo_rapports(contrat),
+    )
