@@ -26,6 +26,7 @@ from contrats.demo import MOT_DE_PASSE_DEMO
 from tests.serveur.navigateur import DELAI_REQUETE, Navigateur, Reponse
 from tests.serveur.production import (
     ARGUMENTS_GUNICORN,
+    ARGUMENTS_TRAVAILLEUR,
     ETAPES_DE_PREPARATION,
     RACINE,
     Installation,
@@ -98,6 +99,7 @@ def test_le_test_sert_comme_bin_demarrer() -> None:
     script = (RACINE / "bin" / "demarrer").read_text()
     assert "export DEBUG=false" in script
     assert f"exec .venv/bin/gunicorn {' '.join(ARGUMENTS_GUNICORN)}" in script
+    assert f"manage.py {' '.join(ARGUMENTS_TRAVAILLEUR)}" in script
     positions = [script.index(f"manage.py {' '.join(etape)}") for etape in ETAPES_DE_PREPARATION]
     assert positions == sorted(positions)
     assert "manage.py collectstatic" in script
@@ -200,6 +202,30 @@ def test_l_administration_et_la_documentation_de_l_api_ont_leurs_fichiers(serveu
     assert chemins
     for chemin in chemins:
         assert navigateur.get(chemin).statut == 200, chemin
+
+
+# --- Background tasks --------------------------------------------------------------------------
+
+DELAI_GENERATION = 120.0
+
+
+def test_le_travailleur_produit_le_rapport_annuel_demande_depuis_la_page(serveur) -> None:
+    """The worker bin/demarrer starts beside gunicorn takes the task the page queued."""
+    pilote = connecte(serveur, "pilote")
+    liste = f"/contrats/{SLUG}/rapport-annuel/"
+    creation = pilote.envoyer(liste, avec_champ="annee", annee="2018")
+    assert creation.statut == 302, creation.texte_lisible[:500]
+    espace = creation.location
+    formulaire = next(f for f in pilote.get(espace).formulaires() if f.action.endswith("/generer/"))
+    lancement = pilote.post(formulaire.action, formulaire.valeurs())
+    assert lancement.statut == 302, lancement.texte_lisible[:500]
+
+    limite = time.monotonic() + DELAI_GENERATION
+    while "rapport-annuel.pdf" not in (page := pilote.get(espace)).texte:
+        assert time.monotonic() < limite, "Le rapport n'a pas été produit par le travailleur."
+        time.sleep(1)
+    pdf = pilote.get(f"{espace}rapport-annuel.pdf")
+    assert pdf.statut == 200 and pdf.corps.startswith(b"%PDF")
 
 
 # --- Concurrent writes --------------------------------------------------------------------
