@@ -227,6 +227,10 @@ class Serie:
     premiere_annee: int | None
     derniere_annee: int | None
 
+    @property
+    def titre_graphique(self) -> str:
+        return f"{self.indicateur.libelle}, {self.premiere_annee}-{self.derniere_annee}"
+
 
 def indicateur_par_code(code: str) -> Indicateur:
     return get_object_or_404(Indicateur, code=code)

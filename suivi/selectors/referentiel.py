@@ -423,6 +423,10 @@ class FicheIndicateur:
     saisie: bool  # whether its measures are entered (else computed from the bilans)
     historique: list[EntreeHistorique]
 
+    @property
+    def titre_graphique(self) -> str:
+        return f"{self.ligne.indicateur.libelle} : référence, mesures et cible"
+
 
 def indicateur_par_pk(pk: int) -> IndicateurResultat:
     return get_object_or_404(

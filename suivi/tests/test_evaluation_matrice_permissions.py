@@ -18,11 +18,11 @@ from programmation.tests.outils import client_de, pilote_du, porteur_demo_du
 from suivi import urls_evaluations
 from suivi.models import Evaluation
 from suivi.services.evaluations import ouvrir_evaluation
+from suivi.tests.matrice import CONNEXION, PAGE, REFUS, TRAITE, constater, verifier_la_forme
 from suivi.tests.outils_evaluations import construire_monde
 
 pytestmark = pytest.mark.django_db
 
-PAGE, REFUS, CONNEXION, TRAITE = "200", "403", "connexion", "traité"
 ROLES = (
     "anonyme",
     "pilote",
@@ -97,26 +97,8 @@ def _cibles(monde, evaluation: Evaluation) -> dict[str, str]:
     }
 
 
-def constater(reponse, post: bool) -> str:
-    if reponse.status_code == 302 and reponse["Location"].startswith(reverse("comptes:connexion")):
-        return CONNEXION
-    if reponse.status_code in (403, 404, 405) or reponse.status_code >= 500:
-        return str(reponse.status_code)
-    if post:
-        return TRAITE
-    return str(reponse.status_code)
-
-
 def test_the_matrix_has_a_row_for_every_evaluation_url_and_a_cell_for_every_role(monde):
-    noms = [motif.name for motif in urls_evaluations.urlpatterns]
-    assert len(noms) == len(set(noms))
-    assert set(MATRICE) == set(noms) == set(_cibles(*monde))
-    for nom, ligne in MATRICE.items():
-        assert tuple(ligne) == ROLES, nom
-        if nom in POST_SEULEMENT:
-            assert PAGE not in ligne.values(), nom
-        else:
-            assert TRAITE not in ligne.values(), nom
+    verifier_la_forme(MATRICE, urls_evaluations.urlpatterns, _cibles(*monde), ROLES, POST_SEULEMENT)
 
 
 @pytest.mark.parametrize(

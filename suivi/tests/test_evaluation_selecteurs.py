@@ -4,7 +4,7 @@ the list's progress, the next call's "Décisions des évaluations" block and the
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from comptes.models import Role
@@ -17,24 +17,12 @@ from programmation.tests.outils import client_de, texte
 from suivi.models import Evaluation, IndicateurResultat
 from suivi.selectors import evaluations as selecteurs
 from suivi.services import evaluations as services
-from suivi.tests.outils_evaluations import construire_monde, finance
+from suivi.tests.outils_evaluations import finance
 
 pytestmark = pytest.mark.django_db
 
 Nature = Evaluation.Nature
 ESPACE = "\u00a0"
-
-
-@pytest.fixture(scope="module")
-def monde(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield construire_monde()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def evaluation(villiers, pilote):
-    return services.ouvrir_evaluation(contrat=villiers, nature=Nature.MI_PARCOURS, acteur=pilote)
 
 
 def _objectif(fiche, numero: str):

@@ -2,7 +2,6 @@
 changes nothing, every change leaves one history event on the evaluation."""
 
 import pytest
-from django.db import transaction
 
 from comptes.models import Role
 from contrats.models import ObjectifOperationnel
@@ -13,24 +12,11 @@ from programmation.services.erreurs import DonneesInvalides, DroitInsuffisant, T
 from suivi.actions import ActionSuivi
 from suivi.models import ConstatObjectif, DecisionAction, Evaluation
 from suivi.services import evaluations as services
-from suivi.tests.outils_evaluations import construire_monde
 
 pytestmark = pytest.mark.django_db
 
 Nature = Evaluation.Nature
 REORIENTER = "reorienter"
-
-
-@pytest.fixture(scope="module")
-def monde(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield construire_monde()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def evaluation(villiers, pilote):
-    return services.ouvrir_evaluation(contrat=villiers, nature=Nature.MI_PARCOURS, acteur=pilote)
 
 
 @pytest.fixture

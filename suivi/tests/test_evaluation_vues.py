@@ -2,29 +2,12 @@
 htmx, and what an arrêtée evaluation no longer offers."""
 
 import pytest
-from django.db import transaction
 
 from contrats.models import ObjectifOperationnel
 from programmation.tests.outils import client_de, texte
 from suivi.models import DecisionAction, Evaluation
-from suivi.services import evaluations as services
-from suivi.tests.outils_evaluations import construire_monde
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def monde(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield construire_monde()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def evaluation(villiers, pilote):
-    return services.ouvrir_evaluation(
-        contrat=villiers, nature=Evaluation.Nature.MI_PARCOURS, acteur=pilote
-    )
 
 
 def _url(evaluation, suite: str = "") -> str:

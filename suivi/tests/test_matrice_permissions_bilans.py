@@ -15,10 +15,10 @@ from programmation.tests.outils import client_de, porteur_demo_du, porteur_du
 from suivi import urls_bilans
 from suivi.services.bilans import demander_report
 from suivi.tests import outils
+from suivi.tests.matrice import CONNEXION, PAGE, REFUS, TRAITE, constater, verifier_la_forme
 
 pytestmark = pytest.mark.django_db
 
-PAGE, REFUS, CONNEXION, TRAITE = "200", "403", "connexion", "traité"
 ROLES = (
     "anonyme",
     "pilote",
@@ -116,24 +116,8 @@ CIBLES = {
 PERSONA = {"autre_porteur": "autre_porteur"}
 
 
-def constater(reponse) -> str:
-    if reponse.status_code == 302 and reponse["Location"].startswith(reverse("comptes:connexion")):
-        return CONNEXION
-    if reponse.status_code in (200, 403, 404, 405) or reponse.status_code >= 500:
-        return str(reponse.status_code)
-    return TRAITE
-
-
 def test_the_matrix_has_a_row_for_every_bilan_url_and_a_cell_for_every_role():
-    noms = [motif.name for motif in urls_bilans.urlpatterns]
-    assert len(noms) == len(set(noms))
-    assert set(MATRICE) == set(noms) == set(CIBLES)
-    for nom, ligne in MATRICE.items():
-        assert tuple(ligne) == ROLES, nom
-        if nom in POST_SEULEMENT:
-            assert PAGE not in ligne.values(), nom
-        else:
-            assert TRAITE not in ligne.values(), nom
+    verifier_la_forme(MATRICE, urls_bilans.urlpatterns, CIBLES, ROLES, POST_SEULEMENT)
 
 
 @pytest.mark.parametrize(
@@ -148,7 +132,9 @@ def test_each_role_gets_what_the_policy_grants_on_each_bilan_url(nom, role, pers
 
     reponse = client.post(url, {}) if nom in POST_SEULEMENT else client.get(url)
 
-    assert constater(reponse) == MATRICE[nom][role], f"{role} sur {nom} : {reponse.status_code}"
+    assert constater(reponse, nom in POST_SEULEMENT) == MATRICE[nom][role], (
+        f"{role} sur {nom} : {reponse.status_code}"
+    )
     corps = reponse.content.decode()
     assert "VARIABLE_INDEFINIE" not in corps
     if role not in LECTEURS:

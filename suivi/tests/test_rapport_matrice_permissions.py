@@ -15,10 +15,10 @@ from suivi import urls_rapports
 from suivi.models import AvisRapport, StatutRapport
 from suivi.services import rapports as services
 from suivi.tests import outils_rapports as outils
+from suivi.tests.matrice import CONNEXION, PAGE, REFUS, TRAITE, constater, verifier_la_forme
 
 pytestmark = pytest.mark.django_db
 
-PAGE, REFUS, ABSENT, CONNEXION, TRAITE = "200", "403", "404", "connexion", "traité"
 ROLES = ("anonyme", "pilote", "etat", "financeur", "porteur", "membre", "sans_role")
 POST_SEULEMENT = frozenset(
     {"rapport_perspectives", "rapport_generer", "rapport_transition", "rapport_avis"}
@@ -110,14 +110,6 @@ CIBLES = {
 }
 
 
-def constater(reponse) -> str:
-    if reponse.status_code == 302 and reponse["Location"].startswith(reverse("comptes:connexion")):
-        return CONNEXION
-    if reponse.status_code in (200, 403, 404, 405) or reponse.status_code >= 500:
-        return str(reponse.status_code)
-    return TRAITE
-
-
 def _corps(reponse) -> str:
     if getattr(reponse, "streaming", False):
         return b"".join(reponse.streaming_content).decode("latin-1")
@@ -125,15 +117,7 @@ def _corps(reponse) -> str:
 
 
 def test_the_matrix_has_a_row_for_every_rapport_url_and_a_cell_for_every_role():
-    noms = [motif.name for motif in urls_rapports.urlpatterns]
-    assert len(noms) == len(set(noms))
-    assert set(MATRICE) == set(noms) == set(CIBLES)
-    for nom, ligne in MATRICE.items():
-        assert tuple(ligne) == ROLES, nom
-        if nom in POST_SEULEMENT:
-            assert PAGE not in ligne.values(), nom
-        else:
-            assert TRAITE not in ligne.values(), nom
+    verifier_la_forme(MATRICE, urls_rapports.urlpatterns, CIBLES, ROLES, POST_SEULEMENT)
 
 
 @pytest.mark.parametrize(
@@ -147,7 +131,9 @@ def test_each_role_gets_what_the_policy_grants_on_each_rapport_url(nom, role, pe
 
     reponse = client.post(url, {}) if nom in POST_SEULEMENT else client.get(url)
 
-    assert constater(reponse) == MATRICE[nom][role], f"{role} sur {nom} : {reponse.status_code}"
+    assert constater(reponse, nom in POST_SEULEMENT) == MATRICE[nom][role], (
+        f"{role} sur {nom} : {reponse.status_code}"
+    )
     corps = _corps(reponse)
     assert "VARIABLE_INDEFINIE" not in corps
     if role not in PILOTAGE and rapport.statut != StatutRapport.PUBLIE:

@@ -16,10 +16,10 @@ from django.urls import reverse
 from programmation.tests.outils import client_de
 from suivi import urls_referentiel
 from suivi.tests import outils_referentiel as r
+from suivi.tests.matrice import CONNEXION, PAGE, REFUS, TRAITE, constater, verifier_la_forme
 
 pytestmark = pytest.mark.django_db
 
-PAGE, REFUS, CONNEXION, TRAITE = "200", "403", "connexion", "traité"
 ROLES = ("anonyme", "pilote", "etat", "financeur", "porteur", "membre", "sans_role")
 POST_SEULEMENT = frozenset({"mesure_enregistrer", "mesure_supprimer"})
 LECTEURS = {"pilote", "etat", "financeur", "porteur", "membre"}
@@ -67,26 +67,8 @@ CIBLES = {
 }
 
 
-def constater(reponse, post: bool) -> str:
-    if reponse.status_code == 302 and reponse["Location"].startswith(reverse("comptes:connexion")):
-        return CONNEXION
-    if post and reponse.status_code in (200, 302):
-        return TRAITE
-    if reponse.status_code in (200, 403, 404, 405) or reponse.status_code >= 500:
-        return str(reponse.status_code)
-    return TRAITE
-
-
 def test_the_matrix_has_a_row_for_every_referential_url_and_a_cell_for_every_role():
-    noms = [motif.name for motif in urls_referentiel.urlpatterns]
-    assert len(noms) == len(set(noms))
-    assert set(MATRICE) == set(noms) == set(CIBLES)
-    for nom, ligne in MATRICE.items():
-        assert tuple(ligne) == ROLES, nom
-        if nom in POST_SEULEMENT:
-            assert PAGE not in ligne.values(), nom
-        else:
-            assert TRAITE not in ligne.values(), nom
+    verifier_la_forme(MATRICE, urls_referentiel.urlpatterns, CIBLES, ROLES, POST_SEULEMENT)
 
 
 @pytest.mark.parametrize(

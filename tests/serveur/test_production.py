@@ -221,7 +221,7 @@ def test_le_travailleur_produit_le_rapport_annuel_demande_depuis_la_page(serveur
     assert lancement.statut == 302, lancement.texte_lisible[:500]
 
     limite = time.monotonic() + DELAI_GENERATION
-    while "rapport-annuel.pdf" not in (page := pilote.get(espace)).texte:
+    while "rapport-annuel.pdf" not in pilote.get(espace).texte:
         assert time.monotonic() < limite, "Le rapport n'a pas été produit par le travailleur."
         time.sleep(1)
     pdf = pilote.get(f"{espace}rapport-annuel.pdf")
