@@ -15,7 +15,7 @@ from territoires.models import (
     QuartierPrioritaire,
     TerritoireDeReference,
 )
-from territoires.nombres import nombre_francais
+from territoires.nombres import nombre_lisible
 
 # Longest bar, in % of the chart width: the rest is left for the value label.
 LARGEUR_MAX = 70
@@ -270,7 +270,7 @@ def _texte(observation: Observation | None) -> str:
         return "—"
     if observation.valeur is None:
         return observation.valeur_texte
-    return nombre_francais(observation.valeur)
+    return nombre_lisible(observation.valeur)
 
 
 def serie(
@@ -363,15 +363,15 @@ def graphique_serie(
             continue
         points = [
             PointCourbe(
-                x(annee), y(valeur), f"{colonne.nom}, {annee} : {nombre_francais(valeur)}{suffixe}"
+                x(annee), y(valeur), f"{colonne.nom}, {annee} : {nombre_lisible(valeur)}{suffixe}"
             )
             for annee, valeur in releves
         ]
         courbes.append(CourbeSerie(colonne, points, " ".join(f"{p.x},{p.y}" for p in points)))
         (debut, v_debut), (fin, v_fin) = releves[0], releves[-1]
         resumes.append(
-            f"{colonne.entete} : {nombre_francais(v_debut)}{suffixe} en {debut}"
-            + (f", {nombre_francais(v_fin)}{suffixe} en {fin}" if fin != debut else "")
+            f"{colonne.entete} : {nombre_lisible(v_debut)}{suffixe} en {debut}"
+            + (f", {nombre_lisible(v_fin)}{suffixe} en {fin}" if fin != debut else "")
         )
     pas = (haut - bas) / GRADUATIONS
     return GraphiqueSerie(
@@ -380,7 +380,7 @@ def graphique_serie(
         courbes=courbes,
         abscisses=[Graduation(x(a), str(a)) for a in annees],
         ordonnees=[
-            Graduation(y(bas + pas * i), nombre_francais(bas + pas * i))
+            Graduation(y(bas + pas * i), nombre_lisible(bas + pas * i))
             for i in range(GRADUATIONS + 1)
         ],
         gauche=gauche,

@@ -47,7 +47,7 @@ from suivi.models import (
 from suivi.selectors import tableau_de_bord as tableau
 from suivi.selectors.referentiel import situation_des_indicateurs
 from territoires.models import Observation
-from territoires.nombres import nombre_francais
+from territoires.nombres import nombre_lisible
 from territoires.selectors import diagnostic
 
 # The titles of the rapport's parts, in the order of the regulation's list.
@@ -169,7 +169,7 @@ def _valeur(observation: Observation | None, avec_annee: bool = False) -> str:
     texte = (
         observation.valeur_texte
         if observation.valeur is None
-        else nombre_francais(observation.valeur)
+        else nombre_lisible(observation.valeur)
     )
     return f"{texte} ({observation.date.year})" if avec_annee else texte
 
@@ -178,7 +178,7 @@ def _ecart(ville: Observation | None, qpv: Observation | None) -> str:
     if ville is None or qpv is None or ville.valeur is None or qpv.valeur is None:
         return "—"
     ecart = qpv.valeur - ville.valeur
-    return f"{'+' if ecart > 0 else ''}{nombre_francais(ecart)}"
+    return f"{'+' if ecart > 0 else ''}{nombre_lisible(ecart)}"
 
 
 def _recentes(indicateurs: list[int], commune, quartier, annee: int) -> dict:

@@ -40,7 +40,7 @@ from suivi.models import (
     MesureIndicateur,
     StatutBilan,
 )
-from territoires.nombres import nombre_francais
+from territoires.nombres import nombre_lisible
 from territoires.selectors import (
     TRACES,
     CelluleSerie,
@@ -63,7 +63,7 @@ class PointDeMesure:
 
     @property
     def valeur_affichee(self) -> str:
-        return nombre_francais(self.valeur)
+        return nombre_lisible(self.valeur)
 
 
 @dataclass(frozen=True)
@@ -79,26 +79,26 @@ class SituationIndicateur:
 
     @property
     def cible_affichee(self) -> str:
-        return f"{nombre_francais(self.indicateur.valeur_cible)} {self.indicateur.unite}"
+        return f"{nombre_lisible(self.indicateur.valeur_cible)} {self.indicateur.unite}"
 
     @property
     def reference_affichee(self) -> str:
         if self.indicateur.valeur_reference is None:
             return "—"
-        return f"{nombre_francais(self.indicateur.valeur_reference)} {self.indicateur.unite}"
+        return f"{nombre_lisible(self.indicateur.valeur_reference)} {self.indicateur.unite}"
 
     @property
     def ecart_affiche(self) -> str:
         if self.ecart is None:
             return "—"
         signe = "+" if self.ecart > 0 else ""
-        return f"{signe}{nombre_francais(self.ecart)} {self.indicateur.unite}"
+        return f"{signe}{nombre_lisible(self.ecart)} {self.indicateur.unite}"
 
     @property
     def avancement_affiche(self) -> str:
         if self.avancement is None:
             return "—"
-        return f"{nombre_francais(self.avancement)}\u00a0%"
+        return f"{nombre_lisible(self.avancement)}\u00a0%"
 
 
 def situation_des_indicateurs(
@@ -449,7 +449,7 @@ def _rattachement(indicateur: IndicateurResultat) -> tuple[str, str | None]:
 
 
 def _cellule(valeur: Decimal | None) -> CelluleSerie:
-    texte = "—" if valeur is None else nombre_francais(valeur)
+    texte = "—" if valeur is None else nombre_lisible(valeur)
     return CelluleSerie(texte, valeur, False)
 
 
@@ -485,7 +485,7 @@ def _detail(changements: dict) -> str:
 
     def texte(valeur) -> str:
         try:
-            return nombre_francais(Decimal(valeur))
+            return nombre_lisible(Decimal(valeur))
         except (ArithmeticError, TypeError, ValueError):
             return str(valeur) if valeur not in (None, "") else "—"
 
