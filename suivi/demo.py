@@ -53,7 +53,15 @@ class BilanDemo:
         return sum(getattr(self, f.name) for f in fields(self))
 
     def en_dict(self) -> dict[str, int]:
-        return {f.name.replace("_", " "): getattr(self, f.name) for f in fields(self)}
+        return {
+            "bilans attendus": self.crees,
+            "bilans déposés": self.deposes,
+            "à corriger": self.a_corriger,
+            "validés": self.valides,
+            "non-réalisations": self.non_realisations,
+            "reports de dates": self.reports,
+            "soldes versés": self.soldes,
+        }
 
 
 # ---------------------------------------------------------------- people

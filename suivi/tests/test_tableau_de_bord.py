@@ -32,6 +32,7 @@ from contrats.selectors import droits
 from programmation.models import NatureCredit, Statut
 from programmation.selectors.instruction import CriteresTableau, lignes_du_tableau
 from programmation.tests import outils
+from suivi import urls_tableau
 from suivi.selectors.tableau_de_bord import Filtres, options, tableau_de_bord
 from suivi.tests import outils_tableau
 from suivi.tests.outils_tableau import lire_csv, montant
@@ -372,6 +373,18 @@ def test_the_figures_are_the_instruction_boards(contrat_charge, petit, pilote):
 # --- Pages ------------------------------------------------------------------------------
 
 
+# Every URL of suivi/urls_tableau.py, with the arguments that reach it.
+PAGES_DU_TABLEAU = {
+    "tableau_de_bord": (),
+    "tableau_de_bord_dossiers": (),
+    "tableau_de_bord_export": ("financements", "csv"),
+}
+
+
+def test_the_role_test_reaches_every_dashboard_url():
+    assert {motif.name for motif in urls_tableau.urlpatterns} == set(PAGES_DU_TABLEAU)
+
+
 @pytest.mark.parametrize(
     ("nom", "attendu"),
     [
@@ -386,11 +399,8 @@ def test_the_figures_are_the_instruction_boards(contrat_charge, petit, pilote):
 )
 def test_only_the_pilotage_sees_the_dashboard(contrat_charge, personne, nom, attendu):
     client = outils.client_de(personne(nom))
-    for url in (
-        _url(contrat_charge),
-        _url(contrat_charge, "tableau_de_bord_dossiers"),
-        _url(contrat_charge, "tableau_de_bord_export", "financements", "csv"),
-    ):
+    for page, arguments in PAGES_DU_TABLEAU.items():
+        url = _url(contrat_charge, page, *arguments)
         reponse = client.get(url)
         if attendu == 200:
             assert reponse.status_code == 200, url
