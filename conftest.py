@@ -13,6 +13,7 @@ not fixtures live in tests/outils.py; each app's conftest adds its own personas.
 import copy
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,9 @@ SI_INVALIDE = ChaineSiInvalide(f"{MARQUEUR_VARIABLE_INDEFINIE}[%s]")
 __all__ = ["MARQUEUR_VARIABLE_INDEFINIE"]
 
 
+PROLONGATION_DE_TEST = date(2045, 12, 31)
+
+
 def _charger_villiers() -> None:
     from contrats.demo import creer_comptes_demo
     from contrats.models import Contrat
@@ -46,6 +50,9 @@ def _charger_villiers() -> None:
 
     if not Contrat.objects.filter(slug=SLUG_VILLIERS).exists():
         contrat, _ = charger_contrat(dossier=DOSSIER_VILLIERS)
+        # The suite's calls and committees run today and later (AppelFactory: 2030 on):
+        # the test contract is prolonged to cover them, as the 2015 contracts were by law.
+        Contrat.objects.filter(pk=contrat.pk).update(prolonge_jusquau=PROLONGATION_DE_TEST)
         creer_comptes_demo(contrat)
 
 

@@ -11,6 +11,7 @@ admin.site.index_title = "Données des contrats"
 urlpatterns = [
     path("", contrats_views.accueil, name="accueil"),
     path("contrats/", include("contrats.urls")),
+    path("", include("gouvernance.urls")),
     path("", include("programmation.urls")),
     path("", include("suivi.urls")),
     path("quartiers/", include("territoires.urls")),

@@ -172,17 +172,11 @@ class SectionEngagementsAdmin(ParContratAdmin):
     filter_horizontal = ["organisations"]
 
 
-class SuiviInline(admin.TabularInline):
-    model = m.SuiviEngagement
-    extra = 0
-
-
 @admin.register(m.Engagement)
 class EngagementAdmin(ParContratAdmin):
     chemin_contrat = "section__contrat"
     list_display = ["section", "ordre", "rubrique"]
     search_fields = ["texte", "rubrique"]
-    inlines = [SuiviInline]
 
 
 @admin.register(m.Instance)

@@ -24,6 +24,7 @@ class CompteDemo:
     organisation: str | None = None
     organisation_nom: str = ""
     organisation_type: str = ""
+    instance: str | None = None  # a membre sits in one body
 
 
 COMPTES_DEMO = (
@@ -51,7 +52,8 @@ COMPTES_DEMO = (
         "Association Horizons partagés (démo)",
         Organisation.Type.ASSOCIATION,
     ),
-    CompteDemo("membre", "Karim", "Diallo", Role.MEMBRE),
+    # He sits in the comité de recevabilité: he reads the dossiers it examines, no other.
+    CompteDemo("membre", "Karim", "Diallo", Role.MEMBRE, instance="comite-recevabilite"),
 )
 
 
@@ -70,7 +72,11 @@ def creer_comptes_demo(contrat: Contrat) -> list[CompteDemo]:
         utilisateur = _utilisateur(compte)
         organisation = _organisation(compte)
         attribuer_habilitation(
-            utilisateur=utilisateur, contrat=contrat, role=compte.role, organisation=organisation
+            utilisateur=utilisateur,
+            contrat=contrat,
+            role=compte.role,
+            organisation=organisation,
+            instance=contrat.instances.get(code=compte.instance) if compte.instance else None,
         )
         if compte.role == Role.PILOTE:
             utilisateur.is_staff = True

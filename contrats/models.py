@@ -18,6 +18,9 @@ class Contrat(models.Model):
     generation = models.CharField("génération", max_length=20, choices=Generation.choices)
     date_debut = models.DateField("début")
     date_fin = models.DateField("fin")
+    # The 2015-2020 contracts were prolonged by law (loi de finances pour 2019, then pour
+    # 2022): their bodies kept meeting after the end the contract itself states.
+    prolonge_jusquau = models.DateField("prolongé jusqu'au", null=True, blank=True)
     date_signature = models.DateField("date de signature", null=True, blank=True)
     preambule = models.TextField("préambule", blank=True)
     objet = models.TextField("objet et contenu", blank=True)
@@ -42,6 +45,11 @@ class Contrat(models.Model):
 
     def __str__(self) -> str:
         return self.titre
+
+    @property
+    def fin_effective(self):
+        """The last day the contract runs: its stated end, or the end of its prolongation."""
+        return max(self.date_fin, self.prolonge_jusquau or self.date_fin)
 
 
 class Jalon(models.Model):
@@ -339,32 +347,6 @@ class Engagement(models.Model):
         return f"{self.section.numero} n° {self.ordre}"
 
 
-class SuiviEngagement(models.Model):
-    """Yearly follow-up of one commitment: status and the evidence behind it."""
-
-    class Statut(models.TextChoices):
-        NON_DEMARRE = "non_demarre", "Non démarré"
-        EN_COURS = "en_cours", "En cours"
-        REALISE = "realise", "Réalisé"
-        ABANDONNE = "abandonne", "Abandonné"
-
-    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="suivis")
-    annee = models.PositiveSmallIntegerField("année")
-    statut = models.CharField("statut", max_length=20, choices=Statut.choices)
-    preuve = models.TextField("éléments de preuve", blank=True)
-
-    class Meta:
-        verbose_name = "suivi d'engagement"
-        verbose_name_plural = "suivis d'engagements"
-        ordering = ["engagement", "annee"]
-        constraints = [
-            models.UniqueConstraint(fields=["engagement", "annee"], name="suivi_annuel_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.engagement} · {self.annee} · {self.get_statut_display()}"
-
-
 class Instance(models.Model):
     class Nature(models.TextChoices):
         COPIL_POLITIQUE = "copil_politique", "Comité de pilotage politique"
@@ -373,6 +355,7 @@ class Instance(models.Model):
         COMITE_RECEVABILITE = "comite_recevabilite", "Comité de recevabilité"
         CONSEIL_CITOYEN = "conseil_citoyen", "Conseil citoyen"
         EQUIPE_PROJET = "equipe_projet", "Équipe projet"
+        PLATEFORME = "plateforme_collaborative", "Plateforme collaborative"
 
     contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="instances")
     ordre = models.PositiveSmallIntegerField("ordre")
@@ -389,6 +372,9 @@ class Instance(models.Model):
     reunions_min_par_an = models.PositiveSmallIntegerField(
         "réunions minimales par an", null=True, blank=True
     )
+    # Members present or represented for the body to decide; most bodies of the contract
+    # have none.
+    quorum = models.PositiveSmallIntegerField("quorum", null=True, blank=True)
 
     class Meta:
         verbose_name = "instance"

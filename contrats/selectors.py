@@ -174,10 +174,12 @@ def articulations(contrat: Contrat) -> QuerySet[Articulation]:
 
 @dataclass(frozen=True)
 class Droits:
-    """The roles one person holds in one contract, and for which organisations."""
+    """The roles one person holds in one contract, for which organisations, and, for a
+    membre, the body they sit in."""
 
     roles: frozenset[str]
     organisations: dict[str, frozenset[int]]
+    instances: frozenset[int] = frozenset()
 
     def a(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -191,14 +193,26 @@ def droits(utilisateur, contrat: Contrat) -> Droits:
         return Droits(frozenset(), {})
     habilitations = list(
         Habilitation.objects.filter(utilisateur=utilisateur, contrat=contrat).values_list(
-            "role", "organisation_id"
+            "role", "organisation_id", "instance_id"
         )
     )
     organisations: dict[str, set[int]] = {}
-    for role, organisation in habilitations:
+    for role, organisation, _ in habilitations:
         if organisation is not None:
             organisations.setdefault(role, set()).add(organisation)
     return Droits(
-        frozenset(role for role, _ in habilitations),
+        frozenset(role for role, _, _ in habilitations),
         {role: frozenset(ids) for role, ids in organisations.items()},
+        frozenset(instance for _, _, instance in habilitations if instance is not None),
     )
+
+
+def premiere_personne(contrat: Contrat, role: str, **filtres):
+    """The first person named to a role in the contract (the demos act through them)."""
+    habilitation = (
+        Habilitation.objects.filter(contrat=contrat, role=role, **filtres)
+        .select_related("utilisateur")
+        .order_by("pk")
+        .first()
+    )
+    return habilitation.utilisateur if habilitation else None

@@ -6,7 +6,7 @@ from comptes.models import ROLES_AVEC_ORGANISATION, Role, Utilisateur
 from contrats.actions import ActionContrat
 from contrats.chargement.ecriture import Bilan, ecrire
 from contrats.chargement.lecture import ErreurChargement, lire_dossier
-from contrats.models import Contrat, Habilitation, Organisation
+from contrats.models import Contrat, Habilitation, Instance, Organisation
 from historique.services import enregistrer_evenement
 
 
@@ -31,26 +31,36 @@ def attribuer_habilitation(
     contrat: Contrat,
     role: Role,
     organisation: Organisation | None = None,
+    instance: Instance | None = None,
     acteur: Utilisateur | None = None,
 ) -> Habilitation:
-    """Give a person a role in a contract; financeurs and porteurs act for an organisation."""
+    """Give a person a role in a contract; financeurs and porteurs act for an organisation,
+    a membre sits in one of the contract's bodies."""
     if role in ROLES_AVEC_ORGANISATION and organisation is None:
         raise ErreurHabilitation(f"Le rôle « {role.label} » exige une organisation.")
     if role not in ROLES_AVEC_ORGANISATION and organisation is not None:
         raise ErreurHabilitation(f"Le rôle « {role.label} » ne se rattache à aucune organisation.")
+    if (role == Role.MEMBRE) != (instance is not None) or (
+        instance is not None and instance.contrat_id != contrat.pk
+    ):
+        raise ErreurHabilitation("Un membre siège dans une instance du contrat, et lui seul.")
     with transaction.atomic():
         habilitation, creee = Habilitation.objects.get_or_create(
             utilisateur=utilisateur,
             contrat=contrat,
             role=role,
-            defaults={"organisation": organisation},
+            defaults={"organisation": organisation, "instance": instance},
         )
         if creee:
             enregistrer_evenement(
                 acteur=acteur,
                 objet=habilitation,
                 action=ActionContrat.HABILITATION_ATTRIBUTION,
-                changements={"rôle": role.value, "organisation": str(organisation or "")},
+                changements={
+                    "rôle": role.value,
+                    "organisation": str(organisation or ""),
+                    "instance": str(instance or ""),
+                },
             )
     return habilitation
 

@@ -5,45 +5,22 @@ import hashlib
 import json
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 from typing import Any
 
-import dsfr
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contrats.models import ObjectifOperationnel, Signataire
 from contrats.selectors import cle_numero
+from historique.pdf import en_pdf
 from programmation.models import Convention, NatureCredit, Structure, VersionDossier
 from programmation.selectors.pieces import LignePiece, pieces_de_la_version
 
-DOSSIER_POLICES = Path(dsfr.__file__).resolve().parent / "static" / "dsfr" / "dist" / "fonts"
-GRAISSES = (
-    ("Marianne-Light", 300, "normal"),
-    ("Marianne-Regular", 400, "normal"),
-    ("Marianne-Regular_Italic", 400, "italic"),
-    ("Marianne-Medium", 500, "normal"),
-    ("Marianne-Bold", 700, "normal"),
-)
 PART_AVANCE = Decimal("0.5")
 AU_TITRE_DE = {
     NatureCredit.DROIT_COMMUN: "du droit commun",
     NatureCredit.CREDITS_SPECIFIQUES: "des crédits spécifiques de la politique de la ville",
 }
-
-
-def css_polices() -> str:
-    """@font-face rules for Marianne, read from the files of the installed dsfr package."""
-    regles = []
-    for nom, graisse, style in GRAISSES:
-        fichier = DOSSIER_POLICES / f"{nom}.woff"
-        if fichier.is_file():
-            regles.append(
-                "@font-face { font-family: 'Marianne'; "
-                f"src: url('{fichier.as_uri()}') format('woff'); "
-                f"font-weight: {graisse}; font-style: {style}; }}"
-            )
-    return "\n".join(regles)
 
 
 @dataclass(frozen=True)
@@ -116,18 +93,6 @@ def convention_html(convention: Convention) -> str:
 
 def convention_pdf(convention: Convention) -> bytes:
     return en_pdf(convention_html(convention))
-
-
-def en_pdf(html: str) -> bytes:
-    """An HTML page printed to PDF, in Marianne."""
-    # Imported here: WeasyPrint loads Pango at import, which only PDF requests need.
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    # WeasyPrint ignores @font-face unless one FontConfiguration serves both calls.
-    polices = FontConfiguration()
-    css = CSS(string=css_polices(), font_config=polices)
-    return HTML(string=html).write_pdf(stylesheets=[css], font_config=polices)
 
 
 # ---------------------------------------------------------------- receipt of a deposit

@@ -14,6 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from comptes.models import Role, Utilisateur
 from contrats.models import Contrat, Habilitation, Invitation, Organisation
 from contrats.selectors import Droits, droits
+from gouvernance.permissions import est_examine_par, filtre_examines_par
 from historique.horloge import aujourdhui
 from programmation.models import (
     AppelAProjets,
@@ -51,12 +52,6 @@ def peut_piloter(qui: Qui, contrat: Contrat) -> bool:
 
 def voit_les_appels_non_publies(qui: Qui, contrat: Contrat) -> bool:
     return peut_piloter(qui, contrat)
-
-
-def peut_lire_seances(qui: Qui, contrat: Contrat) -> bool:
-    """The record of committee meetings: the pilotage and the bodies' members."""
-    d = droits_de(qui, contrat)
-    return pilote(d) or d.a(Role.MEMBRE)
 
 
 def agit_comme_financeur(d: Droits) -> bool:
@@ -141,8 +136,9 @@ def financeurs_sollicites(dossier: Dossier) -> set[int]:
     return set(budget) | set(instruits)
 
 
-def _voit_tous_les_dossiers_deposes(d: Droits) -> bool:
-    return pilote(d) or d.a(Role.MEMBRE)
+def _examine_par_ses_instances(d: Droits, dossier: Dossier) -> bool:
+    """A membre reads the dossiers the bodies they sit in examine, and no other."""
+    return d.a(Role.MEMBRE) and est_examine_par(d.instances, dossier)
 
 
 def peut_lire_dossier(qui: Qui, dossier: Dossier) -> bool:
@@ -151,7 +147,7 @@ def peut_lire_dossier(qui: Qui, dossier: Dossier) -> bool:
         return True
     if dossier.statut == Statut.BROUILLON:
         return False
-    if _voit_tous_les_dossiers_deposes(d):
+    if _examine_par_ses_instances(d, dossier):
         return True
     return bool(d.organisations_pour(Role.FINANCEUR) & financeurs_sollicites(dossier))
 
@@ -162,16 +158,18 @@ def dossiers_lisibles(qui: Qui, appel: AppelAProjets) -> QuerySet[Dossier]:
     dossiers = Dossier.objects.filter(appel=appel)
     if pilote(d):
         return dossiers
-    a_soi = Q(structure__organisation__in=organisations_porteuses(d))
-    if _voit_tous_les_dossiers_deposes(d):
-        return dossiers.filter(a_soi | ~Q(statut=Statut.BROUILLON))
+    lisibles = Q(structure__organisation__in=organisations_porteuses(d))
+    depose = ~Q(statut=Statut.BROUILLON)
+    if d.a(Role.MEMBRE):
+        lisibles |= depose & filtre_examines_par(d.instances, Dossier)
     organisations = d.organisations_pour(Role.FINANCEUR)
-    budget = LigneBudget.objects.filter(
-        dossier=OuterRef("pk"), sens=LigneBudget.Sens.PRODUIT, financeur__in=organisations
-    )
-    instruits = Financement.objects.filter(dossier=OuterRef("pk"), financeur__in=organisations)
-    sollicite = (Exists(budget) | Exists(instruits)) & ~Q(statut=Statut.BROUILLON)
-    return dossiers.filter(a_soi | sollicite)
+    if organisations:
+        budget = LigneBudget.objects.filter(
+            dossier=OuterRef("pk"), sens=LigneBudget.Sens.PRODUIT, financeur__in=organisations
+        )
+        instruits = Financement.objects.filter(dossier=OuterRef("pk"), financeur__in=organisations)
+        lisibles |= (Exists(budget) | Exists(instruits)) & depose
+    return dossiers.filter(lisibles)
 
 
 def dossiers_instruits(qui: Qui, appel: AppelAProjets) -> QuerySet[Dossier]:
@@ -242,9 +240,13 @@ def voit_l_instruction(d: Droits) -> bool:
     return pilote(d) or d.a(Role.FINANCEUR, Role.MEMBRE)
 
 
+def _pilote_ou_membre(d: Droits) -> bool:
+    return pilote(d) or d.a(Role.MEMBRE)
+
+
 def voit_le_tableau(qui: Qui, contrat: Contrat) -> bool:
     d = droits_de(qui, contrat)
-    return _voit_tous_les_dossiers_deposes(d) or bool(d.organisations_pour(Role.FINANCEUR))
+    return _pilote_ou_membre(d) or bool(d.organisations_pour(Role.FINANCEUR))
 
 
 # ---------------------------------------------------------------- financements and envelopes
@@ -287,7 +289,7 @@ def peut_donner_avis(qui: Qui, financement: Financement) -> bool:
 
 
 def _voit_tous_les_financeurs(d: Droits) -> bool:
-    return _voit_tous_les_dossiers_deposes(d)
+    return _pilote_ou_membre(d)
 
 
 def enveloppes_lisibles(qui: Qui, appel: AppelAProjets) -> QuerySet[Enveloppe]:

@@ -20,7 +20,6 @@ urlpatterns = [
     ),
     path(APPEL + "comite-recevabilite/", v.comite_recevabilite, name="comite_recevabilite"),
     path(APPEL + "comite-pilotage/", v.comite_pilotage, name="comite_pilotage"),
-    path("seances/<int:pk>/", v.seance, name="seance"),
     path("financements/<int:pk>/avis/", v.financement_avis, name="financement_avis"),
     path("financements/<int:pk>/accord/", v.financement_accord, name="financement_accord"),
     path("conventions/<int:pk>/pdf/", v.convention_pdf, name="convention_pdf"),

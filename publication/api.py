@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 
 from contrats import selectors
 from contrats.models import Contrat
+from publication.api_gouvernance import router as gouvernance_
 from publication.api_programmation import router as programmation
 from publication.api_suivi import router as suivi
 from publication.recherche import PAR_PAGE, paginer, rechercher
@@ -31,6 +32,7 @@ api = NinjaAPI(
 )
 api.add_router("/", programmation)
 api.add_router("/", suivi)
+api.add_router("/", gouvernance_)
 
 
 @api.exception_handler(Http404)

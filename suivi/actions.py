@@ -35,3 +35,8 @@ class ActionSuivi(models.TextChoices):
     EVALUATION_SECTIONS = "evaluation.sections", "Sections de l'évaluation rédigées"
     EVALUATION_DECISION = "evaluation.decision", "Décision sur une action"
     EVALUATION_ARRET = "evaluation.arret", "Évaluation arrêtée"
+    # Suivi des engagements des signataires
+    ENGAGEMENT_BROUILLON = "engagement.brouillon", "Suivi d'un engagement enregistré en brouillon"
+    ENGAGEMENT_PROPOSITION = "engagement.proposition", "Suivi d'un engagement proposé"
+    ENGAGEMENT_VALIDATION = "engagement.validation", "Suivi d'un engagement validé"
+    ENGAGEMENT_A_REVOIR = "engagement.a_revoir", "Suivi d'un engagement à revoir"

@@ -6,8 +6,11 @@ class SuiviConfig(AppConfig):
     verbose_name = "Suivi et évaluation"
 
     def ready(self) -> None:
-        """Plug the bilans and the dashboard into programmation, which never imports suivi."""
+        """Plug the bilans and the dashboard into programmation and gouvernance, which never
+        import suivi."""
+        from gouvernance import extensions as gouvernance
         from programmation import extensions
+        from suivi import gouvernance as examen
         from suivi.demo import bilan_valide_pour_le_solde
         from suivi.selectors.bilans import section_bilan, taches_des_bilans
         from suivi.selectors.evaluations import section_decisions, taches_des_evaluations
@@ -25,6 +28,8 @@ class SuiviConfig(AppConfig):
         _inscrire(extensions.fournisseurs_de_taches, taches_des_evaluations)
         _inscrire(extensions.sections_du_dossier, section_decisions)
         _inscrire(extensions.fournisseurs_de_taches, tache_du_rapport_annuel)
+        _inscrire(gouvernance.sources_de_points, examen.bilans_et_evaluations_a_examiner)
+        _inscrire(gouvernance.liens_des_objets, examen.lien_du_bilan_ou_de_l_evaluation)
 
 
 def _inscrire(registre: list, fonction) -> None:

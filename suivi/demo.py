@@ -21,6 +21,7 @@ from django.db.models import Sum
 
 from comptes.models import Role, Utilisateur
 from contrats.models import Contrat, Habilitation, Organisation
+from contrats.selectors import premiere_personne
 from historique.horloge import rejouer_a
 from programmation.demo import Generateur, moment
 from programmation.models import Convention, Dossier, LigneBudget, Paiement, Statut
@@ -67,18 +68,8 @@ class BilanDemo:
 # ---------------------------------------------------------------- people
 
 
-def _premier(contrat: Contrat, role: str, **filtres) -> Utilisateur | None:
-    h = (
-        Habilitation.objects.filter(contrat=contrat, role=role, **filtres)
-        .select_related("utilisateur")
-        .order_by("pk")
-        .first()
-    )
-    return h.utilisateur if h else None
-
-
 def porteur_du_dossier(dossier: Dossier) -> Utilisateur:
-    return _premier(
+    return premiere_personne(
         dossier.appel.contrat, Role.PORTEUR, organisation=dossier.structure.organisation_id
     )
 
@@ -106,11 +97,11 @@ def agent_de(convention: Convention) -> Utilisateur:
     """Who records the financeur's payments (programmation.permissions.peut_instruire)."""
     contrat = convention.financement.dossier.appel.contrat
     financeur = convention.financement.financeur
-    agent = _premier(contrat, Role.FINANCEUR, organisation=financeur)
+    agent = premiere_personne(contrat, Role.FINANCEUR, organisation=financeur)
     if agent is None and financeur.type == Organisation.Type.ETAT:
-        agent = _premier(contrat, Role.ETAT)
+        agent = premiere_personne(contrat, Role.ETAT)
     if agent is None and financeur.type == Organisation.Type.COMMUNE:
-        agent = _premier(contrat, Role.PILOTE)
+        agent = premiere_personne(contrat, Role.PILOTE)
     return agent
 
 

@@ -6,11 +6,19 @@ predicate and the queryset side by side; selectors, views and templates ask here
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from comptes.models import Role
-from contrats.models import Contrat
+from contrats.models import Contrat, Engagement, Organisation, SectionEngagements
 from contrats.selectors import Droits
 from programmation import permissions as programmation
 from programmation.models import Convention, Dossier
-from suivi.models import Bilan, IndicateurResultat, RapportAnnuel, StatutBilan, StatutRapport
+from suivi.models import (
+    Bilan,
+    IndicateurResultat,
+    PropositionSuivi,
+    RapportAnnuel,
+    StatutBilan,
+    StatutRapport,
+    SuiviEngagement,
+)
 from suivi.models.evaluations import Evaluation
 
 # ---------------------------------------------------------------- tableau de bord
@@ -268,3 +276,95 @@ def voit_les_decisions_d_evaluation(d: Droits, dossier: Dossier) -> bool:
 def suit_les_evaluations(d: Droits) -> bool:
     """Whom "Mon espace" reminds of the evaluations being written."""
     return programmation.pilote(d)
+
+
+# ---- suivi des engagements
+#
+# Every year each signatory says where its commitments (Article 2 §2) stand: the agents of
+# one of the section's organisations propose (a financeur role for that organisation); the
+# section of the État is the État role's, the commune's the pilote's (neither role holds an
+# organisation). The COPIL technique (pilote and État) reviews, never their own proposal.
+# Everyone habilitated on the contract reads every follow-up and its evidence; the public
+# reads the validated ones only, their statut and comment, never the document.
+
+CODE_ORGANISATION_ETAT = "etat"
+CODE_ORGANISATION_COMMUNE = "commune"
+MOTIF_PROPRE_PROPOSITION = (
+    "Vous avez proposé ce suivi : un autre membre du comité de pilotage technique l'examine."
+)
+
+
+def _representees(d: Droits) -> Q:
+    """The organisations this person speaks for in the contract, as a filter."""
+    representees = Q(pk__in=d.organisations_pour(Role.FINANCEUR))
+    if d.a(Role.ETAT):
+        representees |= Q(code=CODE_ORGANISATION_ETAT)
+    if d.a(Role.PILOTE):
+        representees |= Q(code=CODE_ORGANISATION_COMMUNE)
+    return representees
+
+
+def peut_proposer_suivi_engagement(qui, engagement: Engagement) -> bool:
+    d = programmation.droits_de(qui, engagement.section.contrat)
+    return engagement.section.organisations.filter(_representees(d)).exists()
+
+
+def sections_proposables(qui, contrat: Contrat) -> QuerySet[SectionEngagements]:
+    """The sections whose follow-ups this person proposes: the same rule as
+    peut_proposer_suivi_engagement."""
+    d = programmation.droits_de(qui, contrat)
+    organisations = Organisation.objects.filter(_representees(d))
+    return SectionEngagements.objects.filter(
+        contrat=contrat, organisations__in=organisations
+    ).distinct()
+
+
+def examine_les_suivis_engagements(qui, contrat: Contrat) -> bool:
+    """The COPIL technique: the city's project team and the State (Article 3 §1.2)."""
+    return programmation.peut_piloter(qui, contrat)
+
+
+def a_propose_le_suivi(utilisateur, suivi: SuiviEngagement) -> bool:
+    return suivi.propose_par_id is not None and suivi.propose_par_id == utilisateur.pk
+
+
+def peut_examiner_suivi_engagement(
+    utilisateur, suivi: SuiviEngagement, d: Droits | None = None
+) -> bool:
+    """`d`: the person's rights in the contract, when the caller already read them."""
+    d = d or programmation.droits_de(utilisateur, suivi.engagement.section.contrat)
+    return programmation.pilote(d) and not a_propose_le_suivi(utilisateur, suivi)
+
+
+def suivis_engagements_a_examiner(utilisateur, contrat: Contrat) -> QuerySet[SuiviEngagement]:
+    """The proposals this person may review: the same rule as peut_examiner_suivi_engagement."""
+    if not examine_les_suivis_engagements(utilisateur, contrat):
+        return SuiviEngagement.objects.none()
+    return SuiviEngagement.objects.filter(
+        engagement__section__contrat=contrat, proposition=PropositionSuivi.PROPOSE
+    ).exclude(propose_par=utilisateur.pk)
+
+
+def lit_tous_les_suivis_engagements(qui, contrat: Contrat) -> bool:
+    """Everyone habilitated on the contract, whatever their role: drafts, proposals, reviews
+    and evidence (link, document, dossiers)."""
+    return bool(programmation.droits_de(qui, contrat).roles)
+
+
+def peut_lire_suivi_engagement(qui, suivi: SuiviEngagement) -> bool:
+    return suivi.proposition == PropositionSuivi.VALIDE or lit_tous_les_suivis_engagements(
+        qui, suivi.engagement.section.contrat
+    )
+
+
+def suivis_engagements_lisibles(qui, contrat: Contrat) -> QuerySet[SuiviEngagement]:
+    """The contract's follow-ups this person may read: the same rule as
+    peut_lire_suivi_engagement (the public: the validated ones)."""
+    suivis = SuiviEngagement.objects.filter(engagement__section__contrat=contrat)
+    if lit_tous_les_suivis_engagements(qui, contrat):
+        return suivis
+    return suivis.filter(proposition=PropositionSuivi.VALIDE)
+
+
+def peut_lire_document_suivi_engagement(qui, suivi: SuiviEngagement) -> bool:
+    return lit_tous_les_suivis_engagements(qui, suivi.engagement.section.contrat)

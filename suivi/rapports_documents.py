@@ -8,7 +8,7 @@ import io
 from django.template.loader import render_to_string
 from odfdo import Document, Header, Paragraph, Table
 
-from programmation.documents import en_pdf
+from historique.pdf import en_pdf
 from programmation.templatetags.montants import format_euros
 from suivi.selectors.rapports import ContenuRapport
 

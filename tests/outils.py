@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 MARQUEUR_VARIABLE_INDEFINIE = "VARIABLE_INDEFINIE"
 RACINE = Path(settings.BASE_DIR).resolve()
@@ -313,3 +314,15 @@ def _ecarts_chaine(valeur: Any, schema: dict, chemin: str) -> list[str]:
         except ValueError:
             return [f"{chemin}: {valeur!r} n'est pas au format {schema['format']}"]
     return []
+
+
+# What testing a role looks like in code: only permissions.py modules may do it.
+def client_de(utilisateur) -> Client:
+    """A test client logged in as that person (None: an anonymous visitor)."""
+    client = Client()
+    if utilisateur is not None:
+        client.force_login(utilisateur)
+    return client
+
+
+ROLE_TESTE = re.compile(r"\bRole\.|\.a\(|organisations_pour\(|\.role\b")

@@ -395,6 +395,22 @@ def _ecrire_signataires(
     return organisations
 
 
+def _instance_de_la_plateforme(plateforme) -> dict[str, Any]:
+    """A collaborative platform (Article 3 §2.2.1) also meets: it is one of the bodies whose
+    meetings are recorded, with its animation and participants as its presidency and
+    composition."""
+    return {
+        "code": plateforme.code,
+        "nom": plateforme.nom,
+        "nature": m.Instance.Nature.PLATEFORME,
+        "reference": "Article 3, 2.2.1",
+        "presidence": plateforme.animation,
+        "composition": plateforme.participants,
+        "missions": [plateforme.theme],
+        "reunions_min_par_an": None,
+    }
+
+
 def _ecrire_gouvernance(
     s: Synchroniseur,
     d: DonneesContrat,
@@ -402,16 +418,15 @@ def _ecrire_gouvernance(
     organisations: dict[str, m.Organisation],
 ) -> None:
     g = d.gouvernance
+    lignes = [inst.model_dump(exclude={"organisations"}) for inst in g.instances]
+    lignes += [_instance_de_la_plateforme(p) for p in g.plateformes]
     instances = s.enfants(
         m.Instance,
         {"contrat": contrat},
         "code",
-        [
-            {"ordre": i, **inst.model_dump(exclude={"organisations"})}
-            for i, inst in enumerate(g.instances, 1)
-        ],
+        [{"ordre": i, **ligne} for i, ligne in enumerate(lignes, 1)],
     )
-    for instance, inst in zip(instances, g.instances, strict=True):
+    for instance, inst in zip(instances, g.instances, strict=False):
         s.lier(instance, "organisations", [organisations[c] for c in inst.organisations])
     s.enfants(
         m.PlateformeCollaborative,

@@ -260,20 +260,20 @@ def test_action_removed_from_the_plan_is_deleted_and_counted(contrat_charge, cop
     assert bilan.supprimes == {"fiches actions": 1}
 
 
-def test_removing_an_engagement_keeps_follow_ups_on_their_own_engagement(contrat_charge, copie):
+def test_removing_an_engagement_keeps_the_identity_of_the_next_ones(contrat_charge, copie):
+    """Yearly follow-ups point to an engagement's row: removing the first one must not
+    shift the second one's row onto another text."""
     section = contrat_charge.sections_engagements.get(numero="2.1")
     deuxieme = section.engagements.get(ordre=2)
-    suivi = m.SuiviEngagement.objects.create(
-        engagement=deuxieme, annee=2016, statut=m.SuiviEngagement.Statut.REALISE
-    )
     reecrire(
         copie,
         "signataires.yaml",
         lambda s: s["sections_engagements"][0]["engagements"].pop(0),
     )
     charger_contrat(dossier=copie)
-    suivi.refresh_from_db()
-    assert suivi.engagement.texte == deuxieme.texte
+    deuxieme_apres = m.Engagement.objects.get(pk=deuxieme.pk)
+    assert deuxieme_apres.texte == deuxieme.texte
+    assert deuxieme_apres.ordre == 1
 
 
 # 4. Bad files: exact message, nothing written ------------------------------------------------

@@ -82,12 +82,12 @@ def test_differences_of_identical_states_are_empty():
 def test_habilitation_attribution_is_recorded_only_the_first_time(contrat):
     utilisateur, acteur = UtilisateurFactory(), UtilisateurFactory()
     premiere = attribuer_habilitation(
-        utilisateur=utilisateur, contrat=contrat, role=Role.MEMBRE, acteur=acteur
+        utilisateur=utilisateur, contrat=contrat, role=Role.ETAT, acteur=acteur
     )
     seconde = attribuer_habilitation(
-        utilisateur=utilisateur, contrat=contrat, role=Role.MEMBRE, acteur=acteur
+        utilisateur=utilisateur, contrat=contrat, role=Role.ETAT, acteur=acteur
     )
     assert seconde.pk == premiere.pk
     evenement = historique_de(premiere).get()
     assert (evenement.action, evenement.acteur) == ("habilitation.attribution", acteur)
-    assert evenement.changements == {"rôle": "membre", "organisation": ""}
+    assert evenement.changements == {"rôle": "etat", "organisation": "", "instance": ""}

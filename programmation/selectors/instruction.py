@@ -11,7 +11,6 @@ from decimal import Decimal
 from math import ceil
 from urllib.parse import urlencode
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     CharField,
@@ -35,7 +34,6 @@ from django.urls import reverse
 
 from contrats.models import Contrat, Organisation, Pilier, Signataire
 from contrats.selectors import Droits, cle_numero, droits
-from gouvernance.models import Decision, Seance
 from programmation import permissions
 from programmation.etats import BADGES
 from programmation.models import (
@@ -760,29 +758,6 @@ def dossiers_en_attente(appel: AppelAProjets, statut: str) -> list[DossierAuComi
             credits_specifiques=montants[dossier.pk][NatureCredit.CREDITS_SPECIFIQUES],
         )
         for dossier in dossiers
-    ]
-
-
-def seance_detail(pk: int) -> Seance:
-    return get_object_or_404(Seance.objects.select_related("instance__contrat"), pk=pk)
-
-
-@dataclass(frozen=True)
-class DecisionAffichee:
-    decision: Decision
-    dossier_pk: int | None
-
-
-def decisions_de_seance(seance: Seance) -> list[DecisionAffichee]:
-    type_dossier = ContentType.objects.get_for_model(Dossier)
-    return [
-        DecisionAffichee(
-            decision=decision,
-            dossier_pk=int(decision.object_id)
-            if decision.content_type_id == type_dossier.pk
-            else None,
-        )
-        for decision in seance.decisions.select_related("acteur").order_by("id")
     ]
 
 

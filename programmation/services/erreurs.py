@@ -1,28 +1,17 @@
-class ErreurProgrammation(Exception):
-    """A refused operation; its message is French and shown to the user as is."""
+"""The refusals of the programmation services: the shared hierarchy, and the one refusal
+only a dossier's state machine raises."""
 
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or []
+from historique.erreurs import ConflitDeModification, DonneesInvalides, DroitInsuffisant
+from historique.erreurs import ErreurMetier as ErreurProgrammation
 
-    @property
-    def texte(self) -> str:
-        """The message and its details in one sentence, as a flash message shows them."""
-        return " ".join([self.message, *self.details])
-
-
-class DroitInsuffisant(ErreurProgrammation):
-    pass
+__all__ = [
+    "ConflitDeModification",
+    "DonneesInvalides",
+    "DroitInsuffisant",
+    "ErreurProgrammation",
+    "TransitionInterdite",
+]
 
 
 class TransitionInterdite(ErreurProgrammation):
-    pass
-
-
-class ConflitDeModification(ErreurProgrammation):
-    pass
-
-
-class DonneesInvalides(ErreurProgrammation):
     pass

@@ -12,7 +12,6 @@ from decimal import Decimal
 from html import unescape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +19,8 @@ from comptes.models import Role, Utilisateur
 from contrats.models import Contrat, Habilitation, Organisation
 from contrats.services import attribuer_habilitation
 from contrats.tests.factories import UtilisateurFactory
+from gouvernance.models import Seance
+from gouvernance.services import ajouter_point, preparer_seance
 from historique.horloge import aujourdhui, rejouer_a
 from historique.selectors import historique_de
 from programmation import extensions
@@ -43,6 +44,7 @@ from programmation.services.paiements import enregistrer_paiement, total_paye
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import DossierFactory
 from tests.outils import MARQUEUR_VARIABLE_INDEFINIE
+from tests.outils import client_de as client_de  # re-exported: the tests import it from here
 
 INDEFINI = MARQUEUR_VARIABLE_INDEFINIE
 # The motif of the decisions that require one, when a test does not give its own.
@@ -329,15 +331,23 @@ def _appel(appel) -> dict:
     return {"appel": appel} if appel is not None else {}
 
 
+def examiner_en_comite(dossier: Dossier, code: str = "comite-recevabilite") -> Seance:
+    """Put the dossier on the agenda of a new meeting of the body `code` of its contract,
+    prepared by the pilote: that body's membres read it from then on."""
+    contrat = dossier.appel.contrat
+    pilote = pilote_du(contrat)
+    seance = preparer_seance(
+        instance=contrat.instances.get(code=code),
+        date=aujourdhui(),
+        titre=f"Examen du dossier {dossier.numero}",
+        lieu="Salle du conseil, hôtel de ville",
+        acteur=pilote,
+    )
+    ajouter_point(seance=seance, acteur=pilote, objet=dossier)
+    return seance
+
+
 # --- Reading -------------------------------------------------------------------------------
-
-
-def client_de(utilisateur: Utilisateur | None) -> Client:
-    """A test client logged in as that person (None: an anonymous visitor)."""
-    client = Client()
-    if utilisateur is not None:
-        client.force_login(utilisateur)
-    return client
 
 
 def verifier_refus(reponse, nom: str) -> None:

@@ -189,6 +189,7 @@ def test_the_comparison_page_shows_the_changed_field(db, pilote, membre):
         version=dossier.version,
     )
     transitionner(dossier=dossier, transition=CodeTransition.REDEPOSER, acteur=porteur)
+    outils.examiner_en_comite(dossier)  # the membre's committee examines it
     reponse = outils.client_de(membre).get(reverse("programmation:versions", args=[dossier.pk]))
     html = outils.texte(reponse)
     assert reponse.status_code == 200

@@ -65,14 +65,6 @@ def test_convention_text_is_laid_out_in_french():
     assert "Pour le financeur" in html and "Pour le porteur" in html
 
 
-def test_marianne_is_declared_from_the_dsfr_package_files():
-    css = documents.css_polices()
-    assert "@font-face" in css and "font-family: 'Marianne'" in css
-    for chemin in re.findall(r"url\('file://([^']+)'\)", css):
-        assert chemin.endswith(".woff")
-        assert documents.DOSSIER_POLICES.joinpath(chemin.rsplit("/", 1)[1]).is_file()
-
-
 def _objets_du_pdf(contenu: bytes) -> bytes:
     """The PDF's objects in clear: WeasyPrint compresses them in object streams."""
     morceaux = [contenu]

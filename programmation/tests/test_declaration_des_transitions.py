@@ -1,7 +1,6 @@
 """The state machine declares each transition whole, and the core writes its typed log."""
 
 import itertools
-import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from programmation.services.erreurs import DroitInsuffisant
 from programmation.services.seances import tenir_comite
 from programmation.services.transitions import transitionner
 from programmation.tests import outils
+from tests.outils import ROLE_TESTE
 
 RACINE = Path(__file__).resolve().parents[2]
 
@@ -123,9 +123,6 @@ def test_the_timeline_never_shows_a_code(db):
     codes = set(CodeTransition.values) | set(ActionProgrammation.values)
     assert len(entrees) >= 8
     assert all(e.libelle not in codes and "." not in e.libelle for e in entrees)
-
-
-ROLE_TESTE = re.compile(r"\bRole\.|\.a\(|organisations_pour\(|\.role\b")
 
 
 @pytest.mark.parametrize(

@@ -17,16 +17,17 @@ the Région (another financeur) is not. A test also checks the table has one row
 registered URL name, so a new URL without its row fails.
 """
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from comptes.models import Utilisateur
 from contrats.models import Instance
+from contrats.selectors import droits
 from contrats.tests.factories import UtilisateurFactory
-from gouvernance.services import creer_seance
+from gouvernance.permissions import est_examine_par
 from historique.horloge import aujourdhui
 from programmation import urls as urls_programmation
 from programmation.models import Dossier, Paiement, Statut
@@ -48,6 +49,7 @@ from programmation.tests.outils import (
     dossier_en_instruction,
     dossier_propose,
     dossier_valide,
+    examiner_en_comite,
     financement,
     instructeur_de,
     pilote_du,
@@ -126,9 +128,10 @@ MATRICE = {
         "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
         "autre_financeur": TRAITE, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": TRAITE,
     },
-    # --- A dossier in instruction: its porteur, the pilotage, the members and the financeurs
-    # it asks read it; the others never. Any reader may post a transition, the service then
-    # refuses it with a message if the reader lacks the transition's role ---
+    # --- A dossier in instruction: its porteur, the pilotage, the financeurs it asks and the
+    # membres of a body that examines it (here, the membre's committee) read it; the others
+    # never. Any reader may post a transition, the service then refuses it with a message if
+    # the reader lacks the transition's role ---
     "dossier": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": PAGE,
@@ -167,7 +170,8 @@ MATRICE = {
         "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
     },
     # --- The structure's porte-documents: its porteurs (another porteur sees its own);
-    # through a dossier that used a piece, the dossier's readers; the receipt likewise ---
+    # through a dossier that used a piece, the dossier's readers (its committee examines it);
+    # the receipt likewise ---
     "porte_documents": {
         "anonyme": CONNEXION, "pilote": REFUS, "etat": REFUS, "financeur": REFUS,
         "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": PAGE, "membre": REFUS,
@@ -222,7 +226,7 @@ MATRICE = {
         "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
     },
     # --- The instruction board: partners of the instruction (a financeur sees only the
-    # dossiers asking its organisation); meeting records: members of the instances ---
+    # dossiers asking its organisation) ---
     "dossiers_appel": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": PAGE, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
@@ -230,10 +234,6 @@ MATRICE = {
     "dossiers_appel_export": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": PAGE, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
-    },
-    "seance": {
-        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
-        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": PAGE,
     },
     # --- The CAF's financement: its avis and granted amount are the CAF's own ---
     "financement_avis": {
@@ -254,8 +254,8 @@ MATRICE = {
         "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
     },
     # --- Corrections: compléments asked by the pilotage or a financeur asked; versions read
-    # by the dossier's readers; a committee's decision reversed by the pilotage; a payment
-    # cancelled by the financeur who records it ---
+    # by the dossier's readers (its committee examines it); a committee's decision reversed
+    # by the pilotage; a payment cancelled by the financeur who records it ---
     "demande_complements": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
@@ -343,6 +343,18 @@ def _en_instruction(nom: str, *suite):
     return cible
 
 
+def _examine(cible):
+    """The same target, its dossier on the agenda of the membre's committee (comité de
+    recevabilité): the membre reads it as one of its readers."""
+
+    def examinee():
+        url, dossier = cible()
+        examiner_en_comite(dossier)
+        return url, dossier
+
+    return examinee
+
+
 def _piece(dossier, porteur):
     return ajouter_piece(
         dossier=dossier,
@@ -416,16 +428,6 @@ def _convention_caf(nom: str):
     return cible
 
 
-def _seance():
-    seance = creer_seance(
-        instance=villiers().instances.filter(nature=Instance.Nature.COMITE_RECEVABILITE).first(),
-        date=date.today(),
-        titre="Comité de recevabilité",
-        acteur=pilote_du(villiers()),
-    )
-    return _url("seance", seance.pk), None
-
-
 def _avance_caf():
     dossier = dossier_conventionne()
     convention = convention_de(dossier, "caf")
@@ -472,7 +474,7 @@ def _fiche_action():
 
 CIBLES = {
     "demande_complements": _en_instruction("demande_complements"),
-    "versions": _en_instruction("versions"),
+    "versions": _examine(_en_instruction("versions")),
     "revenir_sur_decision": _valide_en_comite,
     "annulation_paiement": _avance_caf,
     "mon_espace": lambda: (_url("mon_espace"), None),
@@ -490,9 +492,9 @@ CIBLES = {
     "mes_dossiers": _du_contrat("mes_dossiers", DossierFactory),
     "inviter_collegue": _du_contrat("inviter_collegue", DossierFactory),
     "nouveau_dossier": _page_de_l_appel("nouveau_dossier"),
-    "dossier": _en_instruction("dossier"),
-    "transition": _en_instruction("transition", "proposer"),
-    "piece": _piece_deposee,
+    "dossier": _examine(_en_instruction("dossier")),
+    "transition": _examine(_en_instruction("transition", "proposer")),
+    "piece": _examine(_piece_deposee),
     "dossier_action": _brouillon("dossier_action"),
     "dossier_public": _brouillon("dossier_public"),
     "dossier_budget": _brouillon("dossier_budget"),
@@ -503,8 +505,8 @@ CIBLES = {
     "document": _document_du_porteur("document"),
     "document_remplacer": _document_du_porteur("document_remplacer"),
     "document_retirer": _document_du_porteur("document_retirer"),
-    "document_du_dossier": _depot_avec_le_porte_documents("document_du_dossier"),
-    "recepisse": _depot_avec_le_porte_documents("recepisse"),
+    "document_du_dossier": _examine(_depot_avec_le_porte_documents("document_du_dossier")),
+    "recepisse": _examine(_depot_avec_le_porte_documents("recepisse")),
     "appel_nouveau": _du_contrat("appel_nouveau"),
     "appel_modifier": _page_de_l_appel("appel_modifier"),
     "appel_enveloppes": _page_de_l_appel("appel_enveloppes"),
@@ -516,7 +518,6 @@ CIBLES = {
     "dossiers_appel_export": _page_de_l_appel(
         "dossiers_appel_export", "csv", preparer=dossier_en_instruction
     ),
-    "seance": _seance,
     "financement_avis": _financement_caf("financement_avis", dossier_en_instruction),
     "financement_accord": _financement_caf("financement_accord", dossier_valide),
     "convention_pdf": _convention_caf("convention_pdf"),
@@ -564,10 +565,15 @@ def lire(reponse) -> str:
 
 
 def lecteurs(dossier: Dossier) -> set[str]:
-    """Who may read the dossier (DESIGN.md §1): a draft is its porteur's and the pilotage's."""
+    """Who may read the dossier (DESIGN.md §1): a draft is its porteur's and the pilotage's;
+    the demo membre reads a submitted one only when a body he sits in examines it."""
     if Dossier.objects.get(pk=dossier.pk).statut == Statut.BROUILLON:
         return {"pilote", "etat", "porteur"}
-    return {"pilote", "etat", "financeur", "porteur", "membre"}
+    noms = {"pilote", "etat", "financeur", "porteur"}
+    instances = droits(Utilisateur.objects.get(username="membre"), villiers()).instances
+    if est_examine_par(instances, dossier):
+        noms.add("membre")
+    return noms
 
 
 # --- The tests ------------------------------------------------------------------------------
@@ -621,3 +627,22 @@ def test_post_only_urls_refuse_get(nom, role, personne):
     # An anonymous visitor may be sent to the login page first: neither way reaches the view.
     attendus = {"405", CONNEXION} if role == "anonyme" else {"405"}
     assert constater(reponse) in attendus, f"{role} sur {nom} : réponse {reponse.status_code}"
+
+
+def test_membre_cannot_read_a_dossier_no_body_of_theirs_examines(membre):
+    """Submitted is not enough: only the bodies the membre sits in open a dossier to him."""
+    dossier = dossier_en_instruction()
+    client = client_de(membre)
+    url = _url("dossier", dossier.pk)
+
+    assert client.get(url).status_code == 403  # on no meeting's agenda
+
+    examiner_en_comite(dossier, "copil-politique")
+    reponse = client.get(url)
+    assert reponse.status_code == 403  # a body he does not sit in examines it
+    assert dossier.numero not in lire(reponse)
+
+    examiner_en_comite(dossier, "comite-recevabilite")
+    reponse = client.get(url)
+    assert reponse.status_code == 200  # his own committee examines it
+    assert dossier.numero in lire(reponse)

@@ -22,6 +22,7 @@ from programmation.services.dossiers import ajouter_piece
 from programmation.services.pieces import ajouter_document
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import AppelFactory, DossierFactory, StructureFactory, villiers
+from programmation.tests.outils import examiner_en_comite
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +275,9 @@ def test_canonical_json_is_stable_whatever_the_order_of_keys():
 def test_receipt_is_for_the_readers_of_the_dossier_only(client):
     dossier, porteur = dossier_avec_pieces()
     url = recepisse_url(deposer(dossier, porteur))
+    client.force_login(demo("membre"))
+    assert client.get(url).status_code == 403  # no body he sits in examines it yet
+    examiner_en_comite(dossier)
 
     for lecteur in (porteur, demo("pilote"), demo("financeur"), demo("membre")):
         client.force_login(lecteur)

@@ -91,7 +91,7 @@ def test_admissibility_committee_records_the_meeting_and_all_decisions(pilote):
 
     seance = Seance.objects.get(titre="Comité du printemps")
     assert reponse.status_code == 302
-    assert reponse["Location"] == reverse("programmation:seance", args=[seance.pk])
+    assert reponse["Location"] == reverse("gouvernance:seance", args=[seance.pk])
     assert seance.instance.nature == "comite_recevabilite"
     assert seance.date == aujourdhui()
     assert {d.decision: d.motif for d in seance.decisions.all()} == {
@@ -307,7 +307,7 @@ def test_meeting_record_shows_decisions_with_links_and_reasons(nom, pilote, pers
     appel = AppelFactory()
     seance, a, b = _seance_tenue(appel, pilote)
 
-    reponse = client_de(personne(nom)).get(reverse("programmation:seance", args=[seance.pk]))
+    reponse = client_de(personne(nom)).get(reverse("gouvernance:seance", args=[seance.pk]))
 
     assert reponse.status_code == 200
     page = texte(reponse)
@@ -324,13 +324,13 @@ def test_meeting_record_is_refused_to_others(nom, personne, pilote):
     appel = AppelFactory()
     seance, _, _ = _seance_tenue(appel, pilote)
 
-    reponse = client_de(personne(nom)).get(reverse("programmation:seance", args=[seance.pk]))
+    reponse = client_de(personne(nom)).get(reverse("gouvernance:seance", args=[seance.pk]))
 
     verifier_refus(reponse, nom)
 
 
 def test_unknown_meeting_is_not_found(pilote):
-    assert client_de(pilote).get(reverse("programmation:seance", args=[999999])).status_code == 404
+    assert client_de(pilote).get(reverse("gouvernance:seance", args=[999999])).status_code == 404
 
 
 # --- Batch instruction -----------------------------------------------------------------------

@@ -19,7 +19,13 @@ from programmation.models import Dossier, LigneBudget, Statut
 from programmation.services.dossiers import ajouter_piece
 from programmation.services.instruction import donner_avis
 from programmation.tests.factories import AppelFactory, DossierFactory
-from programmation.tests.outils import financement, html_brut, mener_au_statut, porteur_de
+from programmation.tests.outils import (
+    examiner_en_comite,
+    financement,
+    html_brut,
+    mener_au_statut,
+    porteur_de,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +111,7 @@ def test_membre_sees_no_transition_button_and_financeur_only_the_request_for_com
     client, membre, financeur
 ):
     dossier = DossierFactory(depose=True)
+    examiner_en_comite(dossier)  # the membre reads it: his committee examines it
     client.force_login(membre)
     assert "Actions possibles" not in page_dossier(client, dossier)
     client.force_login(financeur)
@@ -226,12 +233,19 @@ def test_financeur_reads_only_dossiers_that_ask_its_organisation(client, finance
     assert client.get(reverse("programmation:dossier", args=[brouillon_caf.pk])).status_code == 403
 
 
-def test_membre_reads_submitted_dossiers_but_not_drafts(client, membre):
+def test_membre_reads_examined_dossiers_but_not_drafts_nor_others(client, membre):
     dossier = DossierFactory(complet=True)
+    examiner_en_comite(dossier)
+    autre = mener_au_statut(DossierFactory(complet=True), Statut.DEPOSE)
     client.force_login(membre)
-    assert client.get(reverse("programmation:dossier", args=[dossier.pk])).status_code == 403
+
+    def statut_http(d: Dossier) -> int:
+        return client.get(reverse("programmation:dossier", args=[d.pk])).status_code
+
+    assert statut_http(dossier) == 403  # a draft, though on his committee's agenda
+    assert statut_http(autre) == 403  # submitted, but examined by no body he sits in
     mener_au_statut(dossier, Statut.DEPOSE)
-    assert client.get(reverse("programmation:dossier", args=[dossier.pk])).status_code == 200
+    assert statut_http(dossier) == 200
 
 
 def test_missing_dossier_is_a_404(client, pilote):
@@ -409,6 +423,7 @@ def test_a_reader_without_the_right_gets_an_error_and_an_outsider_a_403(
     client, porteur_d_une_autre_structure, membre
 ):
     dossier = DossierFactory(depose=True)
+    examiner_en_comite(dossier)  # the membre reads it, without any transition's role
 
     client.force_login(porteur_d_une_autre_structure)
     reponse = client.post(

@@ -22,6 +22,7 @@ from programmation.tests.outils import (
     dossier_propose,
     dossier_recevable,
     dossier_valide,
+    examiner_en_comite,
     financement,
     porteur_du,
     texte,
@@ -118,14 +119,20 @@ def test_financeur_of_another_organisation_sees_no_dossier(autre_financeur):
     assert dossier.numero not in texte(reponse)
 
 
-def test_membre_sees_non_draft_dossiers_without_pilotage_actions(membre):
+def test_membre_lists_only_the_submitted_dossiers_his_body_examines_without_pilotage_actions(
+    membre,
+):
     appel = AppelFactory()
-    dossier = dossier_depose(appel)
+    examine = dossier_depose(appel)
+    examiner_en_comite(examine)
+    non_examine = dossier_depose(appel)
     brouillon = DossierFactory(appel=appel)
+    examiner_en_comite(brouillon)
 
     html = texte(client_de(membre).get(url_tableau(appel)))
 
-    assert dossier.numero in html
+    assert examine.numero in html
+    assert non_examine.numero not in html
     assert brouillon.numero not in html
     assert (
         reverse("programmation:appel_enveloppes", args=[appel.contrat.slug, appel.annee])

@@ -375,7 +375,7 @@ def _comite(request: HttpRequest, slug: str, annee: int, genre: str) -> HttpResp
                 f"Séance du {seance.date:%d/%m/%Y} enregistrée : "
                 f"{seance.decisions.count()} décision(s).",
             )
-            return redirect("programmation:seance", pk=seance.pk)
+            return redirect("gouvernance:seance", pk=seance.pk)
     return render(
         request,
         TEMPLATES + "comite.html",
@@ -400,23 +400,6 @@ def comite_recevabilite(request: HttpRequest, slug: str, annee: int) -> HttpResp
 @login_required
 def comite_pilotage(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
     return _comite(request, slug, annee, "pilotage")
-
-
-@login_required
-def seance(request: HttpRequest, pk: int) -> HttpResponse:
-    seance = selecteurs.seance_detail(pk)
-    contrat = seance.instance.contrat
-    if not permissions.peut_lire_seances(request.user, contrat):
-        raise PermissionDenied("Le relevé des séances est réservé aux membres des instances.")
-    return render(
-        request,
-        TEMPLATES + "seance.html",
-        {
-            "contrat": contrat,
-            "seance": seance,
-            "decisions": selecteurs.decisions_de_seance(seance),
-        },
-    )
 
 
 # --- Conventions and payments ----------------------------------------------------------------

@@ -33,6 +33,8 @@ CHEMINS_DECLARES = {
     "/api/v1/contrats/{slug}/signataires",
     "/api/v1/contrats/{slug}/engagements",
     "/api/v1/contrats/{slug}/gouvernance",
+    "/api/v1/contrats/{slug}/instances",
+    "/api/v1/contrats/{slug}/reunions",
     "/api/v1/quartiers/{slug}",
     "/api/v1/recherche",
 }
@@ -48,6 +50,8 @@ ADRESSES = {
     "/api/v1/contrats/{slug}/signataires": f"{CONTRAT}/signataires",
     "/api/v1/contrats/{slug}/engagements": f"{CONTRAT}/engagements",
     "/api/v1/contrats/{slug}/gouvernance": f"{CONTRAT}/gouvernance",
+    "/api/v1/contrats/{slug}/instances": f"{CONTRAT}/instances",
+    "/api/v1/contrats/{slug}/reunions": f"{CONTRAT}/reunions",
     "/api/v1/quartiers/{slug}": f"{RACINE}/quartiers/{QUARTIER}",
     "/api/v1/recherche": f"{RACINE}/recherche?q=victimes",
 }

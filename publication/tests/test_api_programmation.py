@@ -38,6 +38,7 @@ from programmation.services.instruction import donner_avis
 from programmation.services.paiements import enregistrer_paiement
 from programmation.services.transitions import transitionner
 from programmation.tests.factories import AppelFactory, DossierFactory, StructureFactory
+from programmation.tests.outils import examiner_en_comite
 from publication.api_programmation import NON_AUTORISE, NON_CONNECTE, PAR_PAGE
 from tests.outils import ecarts_au_schema
 
@@ -211,7 +212,7 @@ def jeu(contrat_charge) -> Jeu:
 
     conventionne = conventionner(dossier(appel, structure_porteur), porteur)
     payer_la_caf(conventionne, "1000", "500")
-    return Jeu(
+    jeu = Jeu(
         appel=appel,
         appel_non_publie=appel_non_publie,
         appel_autre_contrat=appel_autre_contrat,
@@ -231,6 +232,10 @@ def jeu(contrat_charge) -> Jeu:
         ),
         brouillon_autre_contrat=DossierFactory(appel=appel_autre_contrat),
     )
+    # The demo membre's committee examines a submitted dossier and a draft.
+    examiner_en_comite(jeu.depose_region)
+    examiner_en_comite(jeu.brouillon_autre)
+    return jeu
 
 
 # --- Reading the API ------------------------------------------------------------------------
@@ -503,10 +508,11 @@ def test_a_financeur_lists_only_submitted_dossiers_that_ask_its_organisation(jeu
         assert item["statut"] != "brouillon"
 
 
-def test_a_member_lists_no_draft(jeu):
+def test_a_member_lists_the_submitted_dossiers_his_body_examines_and_no_draft(jeu):
     items = lire(client_de(compte("membre")), "/dossiers", annee=ANNEE)["items"]
-    assert {d["statut"] for d in items} == {"depose", "conventionne"}
-    assert {d["id"] for d in items} >= jeu.ids("depose", "depose_region", "conventionne")
+    # Not brouillon_autre (a draft, though examined), nor depose (examined by no body of his).
+    assert {d["id"] for d in items} == jeu.ids("depose_region")
+    assert {d["statut"] for d in items} == {"depose"}
 
 
 def test_the_pilote_of_another_contract_reads_none_of_villiers(jeu):
@@ -556,6 +562,7 @@ def test_an_anonymous_visitor_is_refused_with_401_in_french(jeu):
         ("financeur", "brouillon_porteur"),
         ("financeur", "depose_region"),
         ("membre", "brouillon_autre"),
+        ("membre", "depose"),
     ],
 )
 def test_a_dossier_the_user_may_not_read_answers_403(jeu, identifiant, nom, suffixe):

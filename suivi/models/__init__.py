@@ -9,6 +9,7 @@ from suivi.models.bilans import (
     StatutBilan,
     TransitionBilan,
 )
+from suivi.models.engagements import PropositionSuivi, StatutEngagement, SuiviEngagement
 from suivi.models.evaluations import ConstatObjectif, DecisionAction, Evaluation
 from suivi.models.rapports import (
     AvisRapport,
@@ -34,11 +35,14 @@ __all__ = [
     "LigneBilan",
     "MesureIndicateur",
     "OrdreDeReversement",
+    "PropositionSuivi",
     "RapportAnnuel",
     "RelanceBilan",
     "ReportDeDates",
     "StatutBilan",
+    "StatutEngagement",
     "StatutRapport",
+    "SuiviEngagement",
     "TransitionBilan",
     "TransitionRapport",
 ]

@@ -1,0 +1,29 @@
+"""Routes of the bodies' meetings."""
+
+from django.urls import path
+
+from gouvernance import views
+
+app_name = "gouvernance"
+
+CONTRAT = "contrats/<slug:slug>/gouvernance/"
+SEANCE = "reunions/<int:pk>/"
+
+urlpatterns = [
+    path(CONTRAT + "reunions.ics", views.calendrier, name="calendrier"),
+    path(CONTRAT + "frequences/", views.frequences, name="frequences"),
+    path(CONTRAT + "reunions/", views.reunions, name="reunions"),
+    path(CONTRAT + "reunions/nouvelle/", views.nouvelle_reunion, name="nouvelle_reunion"),
+    path(SEANCE, views.seance, name="seance"),
+    path(SEANCE + "points/", views.ajouter_point, name="ajouter_point"),
+    path(SEANCE + "points/<int:point>/retirer/", views.retirer_point, name="retirer_point"),
+    path(SEANCE + "points/<int:point>/decision/", views.decider, name="decider"),
+    path(SEANCE + "convoquer/", views.convoquer, name="convoquer"),
+    path(SEANCE + "tenir/", views.tenir, name="tenir"),
+    path(SEANCE + "annuler/", views.annuler, name="annuler"),
+    path(SEANCE + "presences/", views.presences, name="presences"),
+    path(SEANCE + "releve/publier/", views.publier_releve, name="publier_releve"),
+    path(SEANCE + "releve.pdf", views.releve_pdf, name="releve_pdf"),
+    path(SEANCE + "documents/", views.joindre_document, name="joindre_document"),
+    path("reunions/documents/<int:pk>/", views.document, name="document"),
+]
