@@ -629,3 +629,168 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation de {self.email} · {self.get_role_display()} · {self.contrat}"
+
+
+class Avenant(models.Model):
+    """A change of the contract under Article 4 (adhesion) or Article 5 (modification).
+
+    Its statut is written by `contrats.avenants` only: proposed (projet), then the
+    accords are gathered (en_accord), then accepted once every required accord is in, or
+    refused at the first refusal.
+    """
+
+    class Nature(models.TextChoices):
+        ADHESION = "adhesion", "Adhésion d'un nouveau partenaire"
+        MODIFICATION = "modification", "Modification du contrat"
+        ANNEXES = "annexes", "Modification des annexes ou des fiches-actions"
+
+    class Statut(models.TextChoices):
+        PROJET = "projet", "Projet"
+        EN_ACCORD = "en_accord", "Recueil des accords"
+        ACCEPTE = "accepte", "Accepté"
+        REFUSE = "refuse", "Refusé"
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="avenants")
+    numero = models.PositiveSmallIntegerField("numéro")
+    nature = models.CharField("nature", max_length=20, choices=Nature.choices)
+    regle = models.ForeignKey(
+        RegleModification,
+        on_delete=models.PROTECT,
+        related_name="avenants",
+        verbose_name="règle suivie",
+    )
+    objet = models.CharField("objet", max_length=250)
+    expose = models.TextField("exposé : ce qui change")
+    # Adhesion (Article 4): the organisation that joins, and who signs for it.
+    organisation_entrante = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adhesions",
+        verbose_name="organisation qui adhère",
+    )
+    representant_entrant = models.CharField(
+        "représentée par", max_length=250, blank=True, default=""
+    )
+    qualite_entrant = models.CharField("qualité", max_length=250, blank=True, default="")
+    # Modification (Article 5 §1): the signatories to whom it adds an obligation.
+    organisations_obligees = models.ManyToManyField(
+        Organisation,
+        related_name="avenants_obligeant",
+        verbose_name="signataires à qui l'avenant ajoute une obligation",
+        blank=True,
+    )
+    # Whose accord is required, settled when the gathering opens (the signatories then).
+    organisations_requises = models.ManyToManyField(
+        Organisation,
+        related_name="avenants_a_approuver",
+        verbose_name="organisations dont l'accord est requis",
+        blank=True,
+    )
+    # The one structural change a modification may carry: the contract runs longer.
+    prolongation_jusquau = models.DateField("prolonge le contrat jusqu'au", null=True, blank=True)
+    statut = models.CharField(
+        "statut", max_length=20, choices=Statut.choices, default=Statut.PROJET
+    )
+    date_effet = models.DateField("date d'effet", null=True, blank=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="avenants_proposes",
+        verbose_name="proposé par",
+    )
+    cree_le = models.DateTimeField("proposé le")
+    version = models.PositiveIntegerField("version", default=1)
+
+    class Meta:
+        verbose_name = "avenant"
+        ordering = ["contrat", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="avenant_numero_unique"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(nature="adhesion", organisation_entrante__isnull=False)
+                    | (~models.Q(nature="adhesion") & models.Q(organisation_entrante__isnull=True))
+                ),
+                name="avenant_organisation_entrante_pour_adhesion",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nature="modification")
+                | models.Q(prolongation_jusquau__isnull=True),
+                name="avenant_prolongation_pour_modification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Avenant n° {self.numero} · {self.objet}"
+
+
+class AccordAvenant(models.Model):
+    """One organisation's answer to an avenant, as its letter states it."""
+
+    class Sens(models.TextChoices):
+        ACCORD = "accord", "Accord"
+        REFUS = "refus", "Refus"
+
+    avenant = models.ForeignKey(Avenant, on_delete=models.CASCADE, related_name="accords")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="accords_avenants"
+    )
+    sens = models.CharField("sens", max_length=10, choices=Sens.choices)
+    date = models.DateField("date de la lettre")
+    commentaire = models.TextField("commentaire", blank=True, default="")
+    enregistre_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="accords_avenants_enregistres",
+        verbose_name="enregistré par",
+    )
+    enregistre_le = models.DateTimeField("enregistré le")
+
+    class Meta:
+        verbose_name = "accord sur un avenant"
+        verbose_name_plural = "accords sur les avenants"
+        ordering = ["avenant", "date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["avenant", "organisation"], name="accord_avenant_unique_par_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_sens_display()} de {self.organisation} · {self.avenant}"
+
+
+class VersionContrat(models.Model):
+    """A frozen reading of the contract: n° 1 as signed, then one per accepted avenant."""
+
+    contrat = models.ForeignKey(Contrat, on_delete=models.CASCADE, related_name="versions")
+    numero = models.PositiveSmallIntegerField("numéro")
+    avenant = models.OneToOneField(
+        Avenant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="version_issue",
+        verbose_name="avenant",
+    )
+    date = models.DateField("date")
+    contenu = models.JSONField("contenu", default=dict)
+    creee_le = models.DateTimeField("créée le")
+
+    class Meta:
+        verbose_name = "version du contrat"
+        verbose_name_plural = "versions du contrat"
+        ordering = ["contrat", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["contrat", "numero"], name="version_contrat_unique"),
+            models.CheckConstraint(
+                condition=models.Q(numero=1, avenant__isnull=True)
+                | models.Q(numero__gt=1, avenant__isnull=False),
+                name="version_contrat_initiale_sans_avenant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.numero} · {self.contrat}"

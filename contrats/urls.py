@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contrats import views, views_equipe, views_observations
+from contrats import views, views_avenants, views_equipe, views_observations
 
 app_name = "contrats"
 
@@ -64,4 +64,27 @@ urlpatterns = [
         views_equipe.invitation,
         name="invitation",
     ),
+    path("<slug:slug>/avenants/", views_avenants.avenants, name="avenants"),
+    path(
+        "<slug:slug>/avenants/nouveau/",
+        views_avenants.avenant_nouveau,
+        name="avenant_nouveau",
+    ),
+    path("<slug:slug>/avenants/<int:numero>/", views_avenants.avenant, name="avenant"),
+    path(
+        "<slug:slug>/avenants/<int:numero>/recueil/",
+        views_avenants.avenant_recueil,
+        name="avenant_recueil",
+    ),
+    path(
+        "<slug:slug>/avenants/<int:numero>/accords/",
+        views_avenants.avenant_accord,
+        name="avenant_accord",
+    ),
+    path(
+        "<slug:slug>/versions/comparer/",
+        views_avenants.versions_comparer,
+        name="versions_comparer",
+    ),
+    path("<slug:slug>/versions/<int:numero>/", views_avenants.version, name="version"),
 ]

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from contrats import selectors
+from contrats import extensions, selectors
 from contrats.forms import FiltresPlanForm
 from contrats.models import Contrat
 from territoires.selectors import diagnostic
@@ -116,4 +116,5 @@ def gouvernance(request: HttpRequest, slug: str) -> HttpResponse:
         dispositifs=contrat.dispositifs.all(),
         articulations=selectors.articulations(contrat),
         regles=contrat.regles_modification.all(),
+        sections=extensions.sections_gouvernance(contrat),
     )

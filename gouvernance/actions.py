@@ -17,3 +17,4 @@ class ActionGouvernance(models.TextChoices):
     SEANCE_RELEVE = "seance.releve", "Relevé de décisions publié"
     MEMBRE_AJOUT = "membre.ajout", "Membre ajouté à une instance"
     MEMBRE_FIN = "membre.fin", "Fin de mandat d'un membre"
+    CHARTE_ADOPTION = "conseil_citoyen.charte", "Charte du conseil citoyen adoptée"

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import transaction
 
 from comptes.models import Role, Utilisateur
-from contrats.models import Contrat, Instance, Signataire
+from contrats.models import Contrat, Instance, Organisation, Signataire
 from contrats.selectors import premiere_personne
+from gouvernance.conseil_citoyen import adopter_charte, charte_de, inscrire_au_conseil
 from gouvernance.models import MembreInstance, Presence, Seance
 from gouvernance.selectors import membres_en_fonction
 from gouvernance.services import (
@@ -63,16 +64,18 @@ class DemoGouvernance:
     membres: int = 0
     seances: int = 0
     decisions: int = 0
+    chartes: int = 0
 
     @property
     def total(self) -> int:
-        return self.membres + self.seances
+        return self.membres + self.seances + self.chartes
 
     def en_dict(self) -> dict[str, int]:
         return {
             "membres des instances": self.membres,
             "séances": self.seances,
             "décisions": self.decisions,
+            "chartes": self.chartes,
         }
 
 
@@ -162,11 +165,15 @@ def _tenir(
 def generer_demo_gouvernance(contrat: Contrat) -> DemoGouvernance:
     bilan = DemoGouvernance()
     if MembreInstance.objects.filter(instance__contrat=contrat, est_demo=True).exists():
+        # The conseil citoyen's colleges came later: a database demoed before gets them.
+        with transaction.atomic():
+            installer_conseil_citoyen_demo(contrat, _pilote(contrat), bilan)
         return bilan
     pilote = _pilote(contrat)
     rng = random.Random(f"gouvernance-{contrat.slug}")
     with transaction.atomic():
         _installer_membres(contrat, pilote, bilan)
+        installer_conseil_citoyen_demo(contrat, pilote, bilan)
         for annee in range(contrat.date_debut.year, contrat.date_fin.year + 1):
             for instance in contrat.instances.order_by("ordre"):
                 for rang in range(_nombre_de_seances(instance, annee)):
@@ -174,3 +181,98 @@ def generer_demo_gouvernance(contrat: Contrat) -> DemoGouvernance:
                     if contrat.date_debut <= jour <= contrat.date_fin:
                         _tenir(instance, jour, pilote, rng, bilan)
     return bilan
+
+
+# ---------------------------------------------------------------- the conseil citoyen
+
+# Invented people and associations of the quartier Les Portes de Paris - Les Hautes-Noues.
+HABITANTS_TIRES_AU_SORT = (
+    ("Aïcha Benhamou", MembreInstance.Sexe.FEMME),
+    ("Martine Lefèvre", MembreInstance.Sexe.FEMME),
+    ("Fatoumata Keïta", MembreInstance.Sexe.FEMME),
+    ("Sandrine Morel", MembreInstance.Sexe.FEMME),
+    ("Youssef El Amrani", MembreInstance.Sexe.HOMME),
+    ("Jean-Pierre Dubois", MembreInstance.Sexe.HOMME),
+    ("Mamadou Sissoko", MembreInstance.Sexe.HOMME),
+    ("Thomas Nguyen", MembreInstance.Sexe.HOMME),
+)
+# (organisation code, its name, the person who sits for it).
+ACTEURS_LOCAUX = (
+    (
+        "demo-locataires-hautes-noues",
+        "Amicale des locataires des Hautes-Noues (démo)",
+        "Colette Garnier",
+    ),
+    ("demo-jeunesse-portes-de-paris", "Association Jeunesse des Portes de Paris (démo)", ""),
+    ("demo-femmes-relais-villiers", "Association Femmes relais de Villiers (démo)", "Samia Haddad"),
+    (
+        "demo-commercants-hautes-noues",
+        "Union des commerçants du centre des Hautes-Noues (démo)",
+        "Karim Ouali",
+    ),
+    ("demo-parents-eleves-quartier", "Collectif des parents d'élèves du quartier (démo)", ""),
+)
+INSTALLATION_DU_CONSEIL = date(2015, 4, 9)
+ADOPTION_DE_LA_CHARTE = date(2015, 5, 12)
+TEXTE_DE_LA_CHARTE = (
+    "Le conseil citoyen des Portes de Paris - Les Hautes-Noues est un espace de parole et "
+    "de propositions, indépendant des pouvoirs publics. Il réunit un collège d'habitants "
+    "tirés au sort, à parité de femmes et d'hommes, et un collège d'acteurs locaux.\n"
+    "Il se réunit au moins deux fois par an, en séance ouverte au public ; ses membres "
+    "siègent pour la durée du contrat de ville. Il désigne ses représentants au comité de "
+    "pilotage politique et rend un avis sur la programmation annuelle du contrat.\n"
+    "Ses décisions se prennent au consensus, à défaut à la majorité des membres présents."
+)
+
+
+def installer_conseil_citoyen_demo(
+    contrat: Contrat, pilote: Utilisateur, bilan: DemoGouvernance
+) -> None:
+    """The conseil citoyen of the quartier through the services: eight habitants drawn by
+    lot (four women, four men) and five acteurs locaux from April 2015, the charter adopted
+    in May 2015. Idempotent: each part is skipped once its demo data exists."""
+    conseil = contrat.instances.filter(nature=Instance.Nature.CONSEIL_CITOYEN).first()
+    if conseil is None:
+        return
+    college_installe = MembreInstance.objects.filter(
+        instance=conseil, est_demo=True, college__gt=""
+    ).exists()
+    if not college_installe:
+        with rejouer_a(_moment(INSTALLATION_DU_CONSEIL, 18)):
+            for nom, sexe in HABITANTS_TIRES_AU_SORT:
+                inscrire_au_conseil(
+                    instance=conseil,
+                    acteur=pilote,
+                    college=MembreInstance.College.HABITANTS,
+                    date_debut=INSTALLATION_DU_CONSEIL,
+                    nom=nom,
+                    sexe=sexe,
+                    tire_au_sort=True,
+                    est_demo=True,
+                )
+                bilan.membres += 1
+            for code, organisation, personne in ACTEURS_LOCAUX:
+                Organisation.objects.get_or_create(
+                    code=code,
+                    defaults={"nom": organisation, "type": Organisation.Type.ASSOCIATION},
+                )
+                inscrire_au_conseil(
+                    instance=conseil,
+                    acteur=pilote,
+                    college=MembreInstance.College.ACTEURS_LOCAUX,
+                    date_debut=INSTALLATION_DU_CONSEIL,
+                    nom=personne,
+                    organisation=organisation,
+                    est_demo=True,
+                )
+                bilan.membres += 1
+    if charte_de(conseil) is None:
+        with rejouer_a(_moment(ADOPTION_DE_LA_CHARTE, 20)):
+            adopter_charte(
+                instance=conseil,
+                acteur=pilote,
+                texte=TEXTE_DE_LA_CHARTE,
+                adoptee_le=ADOPTION_DE_LA_CHARTE,
+                est_demo=True,
+            )
+        bilan.chartes += 1

@@ -6,6 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.urls import reverse
+
+from contrats.models import Engagement
+
 
 @dataclass(frozen=True)
 class ObjetExaminable:
@@ -29,8 +33,17 @@ def objets_examinables(instance, seance) -> list[ObjetExaminable]:
 
 
 def lien_de(objet) -> str:
-    for lien in liens_des_objets:
+    for lien in (*liens_des_objets, _lien_de_l_engagement):
         url = lien(objet)
         if url:
             return url
     return ""
+
+
+def _lien_de_l_engagement(objet) -> str | None:
+    """An engagement of Article 2 is on its section's page of the contract."""
+    if not isinstance(objet, Engagement):
+        return None
+    section = objet.section
+    url = reverse("contrats:engagements", args=[section.contrat.slug, section.numero])
+    return f"{url}#engagement-{objet.ordre}"

@@ -258,3 +258,36 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objet_libelle} : {self.decision_libelle}"
+
+
+def chemin_charte(instance: "CharteConseilCitoyen", nom_original: str) -> str:
+    """Stored under a generated name, like the meetings' documents."""
+    extension = Path(nom_original).suffix.lower()[:10]
+    return f"chartes/{instance.instance_id}/{uuid.uuid4().hex}{extension}"
+
+
+class CharteConseilCitoyen(models.Model):
+    """The charter (cadre de référence) a conseil citoyen adopts for its own working
+    (loi n° 2014-173 du 21 février 2014, art. 7; the contract, Article 2 §2.1). One per
+    conseil citoyen; adopting a revised charter replaces it and raises its version."""
+
+    instance = models.OneToOneField(
+        Instance,
+        on_delete=models.CASCADE,
+        related_name="charte",
+        limit_choices_to={"nature": Instance.Nature.CONSEIL_CITOYEN},
+        verbose_name="conseil citoyen",
+    )
+    texte = models.TextField("texte de la charte")
+    adoptee_le = models.DateField("adoptée le")
+    fichier = models.FileField("fichier", upload_to=chemin_charte, max_length=200, blank=True)
+    nom_original = models.CharField("nom du fichier déposé", max_length=250, blank=True)
+    version = models.PositiveIntegerField("version", default=1)
+    est_demo = models.BooleanField("donnée de démonstration", default=False)
+
+    class Meta:
+        verbose_name = "charte du conseil citoyen"
+        verbose_name_plural = "chartes des conseils citoyens"
+
+    def __str__(self) -> str:
+        return f"Charte — {self.instance.nom}"

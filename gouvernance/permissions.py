@@ -87,3 +87,9 @@ def est_examine_par(instances: frozenset[int], objet: models.Model) -> bool:
     type_ = ContentType.objects.get_for_model(objet)
     lien = Q(content_type=type_, object_id=str(objet.pk), seance__instance__in=instances)
     return PointOrdreDuJour.objects.filter(lien).exists() or Decision.objects.filter(lien).exists()
+
+
+def peut_gerer_les_membres(qui: Qui, contrat: Contrat) -> bool:
+    """Who records the members of the bodies (the conseil citoyen's colleges, the end of a
+    mandate) and the conseil citoyen's charter: the pilotage, as for the meetings."""
+    return peut_convoquer(qui, contrat)

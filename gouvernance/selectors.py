@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date as Date
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
 
+from contrats.extensions import SectionDePage
 from contrats.models import Contrat, Engagement, Instance
 from gouvernance import extensions
 from gouvernance.extensions import ObjetExaminable
@@ -47,9 +49,14 @@ class LignePoint:
     decisions: list[Decision]
 
 
+def _objets_lies() -> GenericPrefetch:
+    """The objects of agenda items and decisions, engagements with what their link reads."""
+    return GenericPrefetch("objet", [Engagement.objects.select_related("section__contrat")])
+
+
 def points_de_seance(seance: Seance) -> list[LignePoint]:
     points = seance.points.prefetch_related(
-        "objet", Prefetch("decisions", queryset=Decision.objects.order_by("id"))
+        _objets_lies(), Prefetch("decisions", queryset=Decision.objects.order_by("id"))
     )
     return [
         LignePoint(p, extensions.lien_de(p.objet) if p.objet else "", list(p.decisions.all()))
@@ -235,7 +242,7 @@ class PageSeance:
 def page_seance(seance: Seance) -> PageSeance:
     """All a meeting's page shows, read once: agenda, decisions, attendance, documents."""
     directes = list(
-        decisions_hors_points(seance).prefetch_related("objet").select_related("acteur")
+        decisions_hors_points(seance).prefetch_related(_objets_lies()).select_related("acteur")
     )
     points = points_de_seance(seance)
     return PageSeance(
@@ -308,4 +315,12 @@ def actions_possibles(seance: Seance, pilote: bool) -> ActionsSeance:
         presences=seance.statut != Seance.Statut.ANNULEE and passee,
         decider=decidable,
         publier=decidable and seance.decisions.exists(),
+    )
+
+
+def section_des_frequences(contrat: Contrat) -> SectionDePage:
+    """The block of the contract's governance page: meetings held against the minimum."""
+    return SectionDePage(
+        "gouvernance/_frequences.html",
+        {"contrat": contrat, "lignes": frequences(contrat), "annees": annees_du_contrat(contrat)},
     )

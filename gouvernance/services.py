@@ -507,12 +507,16 @@ def publier_releve(*, seance: Seance, acteur: Utilisateur) -> Seance:
     return seance
 
 
-def joindre_document(
-    *, seance: Seance, acteur: Utilisateur, titre: str, fichier: UploadedFile
-) -> DocumentSeance:
-    _exiger_pilotage(acteur, seance.instance)
-    if not titre.strip():
-        raise DonneesInvalides("Donnez un titre au document.")
+@dataclass(frozen=True)
+class _FichierVerifie:
+    nom: str
+    contenu: bytes
+
+
+def _verifier_fichier(fichier: UploadedFile) -> _FichierVerifie:
+    """The checks of every document the bodies keep (a meeting's, a conseil citoyen's
+    charter): a known format whose content matches its extension, 10 Mo at most. The
+    file is left rewound, ready to be saved."""
     nom = fichier.name or ""
     extension = ("." + nom.rsplit(".", 1)[-1].lower()) if "." in nom else ""
     if extension not in SIGNATURES:
@@ -528,6 +532,17 @@ def joindre_document(
             "pas à son extension."
         )
     fichier.seek(0)
+    return _FichierVerifie(nom, contenu)
+
+
+def joindre_document(
+    *, seance: Seance, acteur: Utilisateur, titre: str, fichier: UploadedFile
+) -> DocumentSeance:
+    _exiger_pilotage(acteur, seance.instance)
+    if not titre.strip():
+        raise DonneesInvalides("Donnez un titre au document.")
+    verifie = _verifier_fichier(fichier)
+    nom, contenu = verifie.nom, verifie.contenu
     with transaction.atomic():
         document = DocumentSeance(
             seance=seance,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gouvernance import views
+from gouvernance import views, views_conseil
 
 app_name = "gouvernance"
 
@@ -26,4 +26,22 @@ urlpatterns = [
     path(SEANCE + "releve.pdf", views.releve_pdf, name="releve_pdf"),
     path(SEANCE + "documents/", views.joindre_document, name="joindre_document"),
     path("reunions/documents/<int:pk>/", views.document, name="document"),
+]
+
+CONSEIL = CONTRAT + "conseil-citoyen/"
+
+urlpatterns += [
+    path(CONSEIL, views_conseil.conseil, name="conseil_citoyen"),
+    path(CONSEIL + "membres/", views_conseil.ajouter_membre, name="conseil_citoyen_membre"),
+    path(
+        CONSEIL + "fin-de-mandat/",
+        views_conseil.terminer_mandat,
+        name="conseil_citoyen_fin_mandat",
+    ),
+    path(CONSEIL + "charte/", views_conseil.adopter_charte, name="conseil_citoyen_charte"),
+    path(
+        CONSEIL + "charte/fichier/",
+        views_conseil.fichier_charte,
+        name="conseil_citoyen_charte_fichier",
+    ),
 ]

@@ -42,11 +42,7 @@ def frequences(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "gouvernance/frequences.html",
-        {
-            "contrat": contrat,
-            "lignes": selectors.frequences(contrat),
-            "annees": selectors.annees_du_contrat(contrat),
-        },
+        {"contrat": contrat, "donnees": selectors.section_des_frequences(contrat).donnees},
     )
 
 

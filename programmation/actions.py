@@ -31,3 +31,12 @@ class ActionProgrammation(models.TextChoices):
     ADHESION_DEMANDEE = "structure.adhesion_demandee", "Demande à rejoindre la structure"
     ADHESION_ACCEPTEE = "structure.adhesion_acceptee", "Adhésion à la structure acceptée"
     ADHESION_REFUSEE = "structure.adhesion_refusee", "Adhésion à la structure refusée"
+    AVIS_CONSEIL_CONSULTATION = (
+        "avis_conseil_citoyen.consultation",
+        "Programmation transmise pour avis au conseil citoyen",
+    )
+    AVIS_CONSEIL_SAISI = "avis_conseil_citoyen.saisi", "Avis du conseil citoyen reçu"
+    AVIS_CONSEIL_TACITE = (
+        "avis_conseil_citoyen.tacite",
+        "Avis du conseil citoyen réputé favorable (pas de réponse dans le mois)",
+    )

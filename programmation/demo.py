@@ -50,6 +50,7 @@ from contrats.models import (
 )
 from contrats.services import attribuer_habilitation
 from historique.horloge import maintenant, rejouer_a
+from programmation.demo_avis import generer_avis_demo
 from programmation.models import (
     AppelAProjets,
     CodeTransition,
@@ -357,6 +358,7 @@ class Bilan:
     conventions: int = 0
     paiements: int = 0
     comptes: int = 0
+    avis_conseil_citoyen: int = 0
     annees_ignorees: list[int] = field(default_factory=list)
 
     def en_dict(self) -> dict[str, int]:
@@ -374,6 +376,7 @@ class Bilan:
             "conventions": self.conventions,
             "paiements": self.paiements,
             "comptes sans mot de passe": self.comptes,
+            "avis du conseil citoyen": self.avis_conseil_citoyen,
         }
 
     @property
@@ -1414,4 +1417,12 @@ def generer_demo(contrat: Contrat) -> Bilan:
         ecrivain = Ecrivain(contrat, generateur, bilan)
         for appel in appels:
             ecrivain.appel(appel)
+        # Also for the calls of a database demoed before these avis existed.
+        bilan.avis_conseil_citoyen = generer_avis_demo(contrat, consultation_du_conseil)
     return bilan
+
+
+def consultation_du_conseil(appel: AppelAProjets) -> datetime:
+    """The programming goes to the conseil citoyen the day it is proposed to the COPIL."""
+    calendrier = Calendrier(appel.annee, appel.date_ouverture, appel.date_cloture)
+    return calendrier.proposition + timedelta(hours=2)

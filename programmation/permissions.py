@@ -12,12 +12,13 @@ them for this contract, as their `Droits`, which saves a query per check on long
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from comptes.models import Role, Utilisateur
-from contrats.models import Contrat, Habilitation, Invitation, Organisation
+from contrats.models import Contrat, Habilitation, Instance, Invitation, Organisation
 from contrats.selectors import Droits, droits
 from gouvernance.permissions import est_examine_par, filtre_examines_par
 from historique.horloge import aujourdhui
 from programmation.models import (
     AppelAProjets,
+    AvisProgrammation,
     Convention,
     DemandeAdhesion,
     Dossier,
@@ -372,3 +373,65 @@ def peut_lire_document_du_dossier(qui: Qui, dossier: Dossier, document: Document
 def peut_lire_recepisse(qui: Qui, dossier: Dossier) -> bool:
     """The receipt of a deposit: whoever may read the dossier."""
     return peut_lire_dossier(qui, dossier)
+
+
+# ---------------------------------------------------------------- the conseil citoyen's avis
+
+
+def siege_au_conseil_citoyen(d: Droits, conseil_id: int | None) -> bool:
+    """A membre whose body is this conseil citoyen (Habilitation.instance)."""
+    return conseil_id is not None and d.a(Role.MEMBRE) and conseil_id in d.instances
+
+
+def _conseil_citoyen_id(contrat: Contrat) -> int | None:
+    return (
+        Instance.objects.filter(contrat=contrat, nature=Instance.Nature.CONSEIL_CITOYEN)
+        .order_by("ordre")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def peut_consulter_le_conseil_citoyen(qui: Qui, contrat: Contrat) -> bool:
+    """The pilotage sends the year's programming to the conseil citoyen."""
+    return peut_piloter(qui, contrat)
+
+
+def peut_saisir_avis_programmation(qui: Qui, avis: AvisProgrammation) -> bool:
+    """The pilotage records the avis it received; a membre of the conseil gives it."""
+    d = droits_de(qui, avis.appel.contrat)
+    return pilote(d) or siege_au_conseil_citoyen(d, avis.instance_id)
+
+
+def avis_programmation_public(avis: AvisProgrammation, jour) -> bool:
+    """A public act annexed to the programming once received, or once reputed favourable
+    (its échéance passed without answer, recorded or not yet)."""
+    return avis.sens != AvisProgrammation.Sens.ATTENDU or avis.echeance < jour
+
+
+def peut_lire_avis_programmation(
+    qui: Qui, appel: AppelAProjets, avis: AvisProgrammation | None
+) -> bool:
+    """The pilotage and the conseil citoyen's membres read it all along; everyone else
+    once it is public."""
+    d = droits_de(qui, appel.contrat)
+    if pilote(d):
+        return True
+    if avis is not None and avis_programmation_public(avis, aujourdhui()):
+        return True
+    if not d.a(Role.MEMBRE):
+        return False
+    conseil_id = avis.instance_id if avis is not None else _conseil_citoyen_id(appel.contrat)
+    return siege_au_conseil_citoyen(d, conseil_id)
+
+
+def avis_programmation_a_rendre(qui: Qui, contrat: Contrat) -> QuerySet[AvisProgrammation]:
+    """The avis still awaited from the conseils citoyens this person sits in (none for
+    whoever sits in none): the same rule as peut_saisir_avis_programmation for a membre."""
+    d = droits_de(qui, contrat)
+    avis = AvisProgrammation.objects.filter(
+        appel__contrat=contrat, sens=AvisProgrammation.Sens.ATTENDU
+    )
+    if not d.a(Role.MEMBRE):
+        return avis.none()
+    return avis.filter(instance__in=d.instances)

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from programmation.views import avis_conseil_citoyen as avis_cc
 from programmation.views import pilotage as v
 
 APPEL = "contrats/<slug:slug>/appels/<int:annee>/"
@@ -20,6 +21,12 @@ urlpatterns = [
     ),
     path(APPEL + "comite-recevabilite/", v.comite_recevabilite, name="comite_recevabilite"),
     path(APPEL + "comite-pilotage/", v.comite_pilotage, name="comite_pilotage"),
+    path(APPEL + "avis-conseil-citoyen/", avis_cc.avis, name="avis_conseil_citoyen"),
+    path(
+        APPEL + "avis-conseil-citoyen/consulter/",
+        avis_cc.consulter,
+        name="avis_conseil_citoyen_consulter",
+    ),
     path("financements/<int:pk>/avis/", v.financement_avis, name="financement_avis"),
     path("financements/<int:pk>/accord/", v.financement_accord, name="financement_accord"),
     path("conventions/<int:pk>/pdf/", v.convention_pdf, name="convention_pdf"),

@@ -13,6 +13,7 @@ class SuiviConfig(AppConfig):
         from suivi import gouvernance as examen
         from suivi.demo import bilan_valide_pour_le_solde
         from suivi.selectors.bilans import section_bilan, taches_des_bilans
+        from suivi.selectors.engagements import taches_des_engagements
         from suivi.selectors.evaluations import section_decisions, taches_des_evaluations
         from suivi.selectors.rapports import tache_du_rapport_annuel
         from suivi.selectors.referentiel import tache_du_referentiel
@@ -28,6 +29,7 @@ class SuiviConfig(AppConfig):
         _inscrire(extensions.fournisseurs_de_taches, taches_des_evaluations)
         _inscrire(extensions.sections_du_dossier, section_decisions)
         _inscrire(extensions.fournisseurs_de_taches, tache_du_rapport_annuel)
+        _inscrire(extensions.fournisseurs_de_taches, taches_des_engagements)
         _inscrire(gouvernance.sources_de_points, examen.bilans_et_evaluations_a_examiner)
         _inscrire(gouvernance.liens_des_objets, examen.lien_du_bilan_ou_de_l_evaluation)
 

@@ -1,12 +1,14 @@
 """The whole suivi demo, in the order its parts build on each other: the bilans lived
 through their state machine, the evaluation referential (whose computed measures read
 those bilans), the evaluations (which decide on the bilans' actions), then the 2019
-rapport annuel (which reports all of it). Each part is idempotent."""
+rapport annuel (which reports all of it), and the yearly follow-up of the signatories'
+engagements, reviewed at the COPIL technique. Each part is idempotent."""
 
 from dataclasses import dataclass
 
 from contrats.models import Contrat
 from suivi.demo import BilanDemo, generer_demo
+from suivi.demo_engagements import generer_suivis_engagements
 from suivi.demo_evaluations import generer_demo_evaluations
 from suivi.demo_rapports import generer_demo_rapports
 from suivi.demo_referentiel import generer_demo_referentiel
@@ -18,10 +20,17 @@ class DemoSuivi:
     referentiel: int
     evaluations: int
     rapports: int
+    engagements: int  # yearly follow-ups of the signatories' engagements
 
     @property
     def total(self) -> int:
-        return self.bilans.total + self.referentiel + self.evaluations + self.rapports
+        return (
+            self.bilans.total
+            + self.referentiel
+            + self.evaluations
+            + self.rapports
+            + self.engagements
+        )
 
     def en_dict(self) -> dict[str, int]:
         return {
@@ -29,6 +38,7 @@ class DemoSuivi:
             "référentiel": self.referentiel,
             "évaluations": self.evaluations,
             "rapports annuels": self.rapports,
+            "suivis d'engagements": self.engagements,
         }
 
 
@@ -39,4 +49,5 @@ def generer_demo_suivi(contrat: Contrat) -> DemoSuivi:
         referentiel=generer_demo_referentiel(contrat),
         evaluations=generer_demo_evaluations(contrat),
         rapports=generer_demo_rapports(contrat),
+        engagements=generer_suivis_engagements(contrat).get("suivis", 0),
     )

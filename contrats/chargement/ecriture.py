@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
+from django.db.models import ProtectedError, RestrictedError
 
 from contrats import models as m
 from contrats.chargement.lecture import DonneesContrat, ErreurChargement
@@ -93,13 +94,39 @@ class Synchroniseur:
         parent: dict[str, Any],
         cle: str,
         lignes: Iterable[dict[str, Any]],
+        garder: models.Q | None = None,
     ) -> list[Any]:
-        """Upsert the children of one parent keyed by `cle`, delete the ones not listed."""
+        """Upsert the children of one parent keyed by `cle`, delete the ones not listed
+        (except those `garder` selects)."""
         objets = [self.upsert(modele, {**parent, cle: ligne.pop(cle)}, **ligne) for ligne in lignes]
         obsoletes = modele.objects.filter(**parent).exclude(pk__in=[o.pk for o in objets])
-        self.bilan.compter(self.bilan.supprimes, modele, obsoletes.count())
-        obsoletes.delete()
+        if garder is not None:
+            obsoletes = obsoletes.exclude(garder)
+        self._supprimer(modele, obsoletes)
         return objets
+
+    def _supprimer(self, modele: type[models.Model], obsoletes: models.QuerySet) -> None:
+        """Delete the rows the files no longer list, unless the platform's work hangs on
+        them (a follow-up, a decision, a dossier…): then say which, and load nothing."""
+        self.bilan.compter(self.bilan.supprimes, modele, obsoletes.count())
+        try:
+            obsoletes.delete()
+        except (ProtectedError, RestrictedError) as erreur:
+            objet = next(
+                iter(
+                    erreur.protected_objects
+                    if isinstance(erreur, ProtectedError)
+                    else erreur.restricted_objects
+                )
+            )
+            retire = next((o for o in obsoletes if _depend_de(objet, o)), obsoletes.first())
+            raise ErreurChargement(
+                modele._meta.verbose_name,
+                str(retire)[:80],
+                "(suppression)",
+                f"cette entrée a disparu des fichiers, mais « {objet} » "
+                f"({objet._meta.verbose_name}) en dépend sur la plateforme : rétablissez-la",
+            ) from None
 
     def liste_ordonnee(
         self,
@@ -124,8 +151,7 @@ class Synchroniseur:
                 retenus[i] = par_ordre.pop(ligne["ordre"])
         gardes = {o.pk for o in retenus if o is not None}
         obsoletes = modele.objects.filter(**parent).exclude(pk__in=gardes)
-        self.bilan.compter(self.bilan.supprimes, modele, obsoletes.count())
-        obsoletes.delete()
+        self._supprimer(modele, obsoletes)
         # Moved rows first step aside, so that (parent, ordre) stays unique at every write.
         deplaces = [
             o for o, ligne in zip(retenus, lignes, strict=True) if o and o.ordre != ligne["ordre"]
@@ -374,6 +400,12 @@ def _ecrire_signataires(
             }
             for i, sig in enumerate(d.signataires.signataires, 1)
         ],
+        # Those who joined by an accepted avenant (Article 4) are not in the files.
+        garder=models.Q(
+            organisation__in=m.Avenant.objects.filter(
+                contrat=contrat, nature=m.Avenant.Nature.ADHESION, statut=m.Avenant.Statut.ACCEPTE
+            ).values("organisation_entrante")
+        ),
     )
     sections = s.enfants(
         m.SectionEngagements,
@@ -464,3 +496,12 @@ def _json(valeur: Any) -> Any:
     if hasattr(valeur, "as_integer_ratio") and not isinstance(valeur, int):
         return float(valeur) if valeur != int(valeur) else int(valeur)
     return valeur
+
+
+def _depend_de(objet: models.Model, cible: models.Model) -> bool:
+    """Whether `objet` points at `cible` through one of its foreign keys."""
+    return any(
+        getattr(objet, champ.attname, None) == cible.pk
+        for champ in objet._meta.concrete_fields
+        if champ.is_relation and champ.related_model is type(cible)
+    )

@@ -67,6 +67,15 @@ def test_the_frequency_page_shows_the_shortfall(villiers):
     assert "En retard : 1 manquante" in page.content.decode()
 
 
+def test_the_contract_governance_page_shows_the_meetings_held_per_year(villiers):
+    seance_tenue(villiers, "copil-technique", date(2016, 5, 2))
+
+    page = client_de(None).get(reverse("contrats:gouvernance", args=[villiers.slug]))
+
+    html = page.content.decode()
+    assert 'id="frequences"' in html and "En retard : 1 manquante" in html
+
+
 def test_the_public_calendar_parses_back_with_one_event_per_convened_meeting(villiers):
     tenue = seance_tenue(villiers, "copil-technique", date(2016, 5, 2), "COPIL de mai")
     seance_preparee(villiers, "copil-technique", aujourdhui() + timedelta(days=9), "En préparation")

@@ -124,6 +124,10 @@ def test_pilote_prepares_convenes_holds_and_publishes_a_copil_technique_meeting(
     ):
         assert action in actions
     assert historique_de(engagement).filter(action="seance.decision").exists()
+    page = _texte(client.get(reverse("gouvernance:seance", args=[seance.pk])))
+    section = engagement.section
+    lien = reverse("contrats:engagements", args=[villiers.slug, section.numero])
+    assert f'href="{lien}#engagement-{engagement.ordre}"' in page
 
     pdf = client.get(reverse("gouvernance:releve_pdf", args=[seance.pk]))
     assert pdf["Content-Type"] == "application/pdf"

@@ -1,4 +1,5 @@
 from programmation.models.appels import AppelAProjets, Enveloppe, NatureCredit
+from programmation.models.avis import AvisProgrammation
 from programmation.models.complements import DemandeComplements, SectionDossier
 from programmation.models.dossiers import (
     Beneficiaires,
@@ -16,6 +17,7 @@ from programmation.models.structures import DemandeAdhesion, Structure
 
 __all__ = [
     "AppelAProjets",
+    "AvisProgrammation",
     "Beneficiaires",
     "CodeTransition",
     "CompteBudget",

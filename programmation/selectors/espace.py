@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from contrats.models import Contrat, Habilitation
 from contrats.selectors import Droits, droits
+from gouvernance import selectors as gouvernance
+from gouvernance.permissions import filtre_examines_par, seances_lisibles
 from historique.horloge import maintenant
 from programmation import extensions, permissions
 from programmation.models import (
@@ -19,6 +21,7 @@ from programmation.models import (
     Statut,
     TransitionDossier,
 )
+from programmation.selectors import avis_conseil_citoyen
 from programmation.selectors.instruction import synthese_cofinancement
 
 # An avis is overdue three weeks after the dossier was put in instruction.
@@ -64,12 +67,16 @@ def _taches(utilisateur, d: Droits, contrat: Contrat) -> list[Tache]:
     appel = contrat.appels.order_by("-annee").first()
     if permissions.organisations_porteuses(d):
         taches += _taches_porteur(utilisateur, d, contrat)
+    if permissions.pilote(d):
+        taches += _taches_gouvernance_pilote(contrat)
     if permissions.pilote(d) and appel:
         taches += _taches_pilotage(d, contrat, appel)
+        taches += _taches_avis_du_conseil_pilote(contrat, appel)
     if permissions.agit_comme_financeur(d):
         taches += _taches_financeur(d, contrat)
-    if permissions.siege_dans_une_instance(d) and appel:
-        taches += _taches_membre(contrat, appel)
+    if permissions.siege_dans_une_instance(d):
+        taches += _taches_membre(d, contrat)
+        taches += _taches_du_conseil_citoyen(d, contrat)
     for fournisseur in extensions.fournisseurs_de_taches:
         taches += fournisseur(utilisateur, d, contrat)
     return taches
@@ -185,14 +192,74 @@ def _taches_financeur(d: Droits, contrat: Contrat) -> list[Tache]:
     ]
 
 
-def _taches_membre(contrat: Contrat, appel: AppelAProjets) -> list[Tache]:
-    nombres = _par_statut(Dossier.objects.filter(appel=appel))
-    url = reverse("programmation:dossiers_appel", args=[contrat.slug, appel.annee])
+def _taches_gouvernance_pilote(contrat: Contrat) -> list[Tache]:
+    """The bodies behind their minimum of yearly meetings (Article 3 §1)."""
+    retards = gouvernance.instances_en_retard(contrat)
     return [
         Tache(
-            f"Dossiers {appel.annee} que les instances examinent",
-            nombres.get(Statut.DEPOSE, 0) + nombres.get(Statut.PROPOSE, 0),
-            url,
-            "Déposés (comité de recevabilité) ou proposés (comité de pilotage).",
+            "Instances en deçà de leur minimum de réunions",
+            sum(len(r.annees) for r in retards),
+            reverse("gouvernance:frequences", args=[contrat.slug]),
+            "Années écoulées où une instance s'est réunie moins que le contrat ne le prévoit.",
         )
+    ]
+
+
+def _taches_membre(d: Droits, contrat: Contrat) -> list[Tache]:
+    """What the bodies a membre sits in examine, and their next meetings."""
+    examines = Dossier.objects.filter(appel__contrat=contrat).filter(
+        filtre_examines_par(d.instances, Dossier)
+    )
+    a_venir = gouvernance.seances_a_venir(seances_lisibles(d, contrat))
+    return [
+        Tache(
+            "Dossiers que vos instances examinent",
+            examines.exclude(statut=Statut.BROUILLON).count(),
+            reverse("programmation:appels", args=[contrat.slug]),
+            "Inscrits à l'ordre du jour d'une de leurs séances ou décidés par elles.",
+        ),
+        Tache(
+            "Prochaines réunions de vos instances",
+            a_venir.count(),
+            reverse("gouvernance:reunions", args=[contrat.slug]),
+        ),
+    ]
+
+
+def _taches_avis_du_conseil_pilote(contrat: Contrat, appel: AppelAProjets) -> list[Tache]:
+    """The conseil citoyen's avis on the programming still awaited, the nearest first."""
+    attendus = avis_conseil_citoyen.avis_attendus_du_contrat(contrat)
+    if not attendus:
+        return [
+            Tache(
+                "Avis du conseil citoyen attendus",
+                0,
+                avis_conseil_citoyen.url_de_l_avis(appel),
+                "Transmettez la programmation au conseil citoyen : il a un mois pour donner "
+                "son avis.",
+            )
+        ]
+    premier = attendus[0]
+    return [
+        Tache(
+            "Avis du conseil citoyen attendus",
+            len(attendus),
+            premier.url,
+            f"Programmation {premier.annee} : avis attendu au plus tard le "
+            f"{premier.echeance:%d/%m/%Y}, réputé favorable ensuite.",
+        )
+    ]
+
+
+def _taches_du_conseil_citoyen(d: Droits, contrat: Contrat) -> list[Tache]:
+    """For a membre of the conseil citoyen: each avis on a programming it has to give."""
+    return [
+        Tache(
+            f"Avis à rendre sur la programmation {attendu.annee}",
+            1,
+            attendu.url,
+            f"Échéance : le {attendu.echeance:%d/%m/%Y}. Sans réponse, l'avis sera réputé "
+            "favorable.",
+        )
+        for attendu in avis_conseil_citoyen.avis_a_rendre(d, contrat)
     ]

@@ -114,8 +114,11 @@ def appels_visibles(
 
 
 def appel_visible(contrat: Contrat, annee: int, utilisateur) -> AppelAProjets:
-    """The call of a year; an unpublished one does not exist for whoever doesn't pilot."""
-    appel = get_object_or_404(AppelAProjets, contrat=contrat, annee=annee)
+    """The call of a year; an unpublished one does not exist for whoever doesn't pilot.
+    Read with the conseil citoyen's avis on its programming (annexed to the plan)."""
+    appel = get_object_or_404(
+        AppelAProjets.objects.select_related("avis_conseil_citoyen"), contrat=contrat, annee=annee
+    )
     if not appel.publie and not permissions.voit_les_appels_non_publies(utilisateur, contrat):
         raise Http404("Appel à projets non publié")
     return appel

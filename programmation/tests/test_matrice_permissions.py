@@ -32,6 +32,7 @@ from historique.horloge import aujourdhui
 from programmation import urls as urls_programmation
 from programmation.models import Dossier, Paiement, Statut
 from programmation.services.adhesions import demander_adhesion
+from programmation.services.avis_conseil_citoyen import consulter_le_conseil_citoyen
 from programmation.services.comites import DecisionDemandee
 from programmation.services.dossiers import ajouter_piece
 from programmation.services.paiements import enregistrer_paiement
@@ -86,6 +87,7 @@ POST_SEULEMENT = frozenset(
         "accepter_adhesion",
         "refuser_adhesion",
         "inviter_collegue",
+        "avis_conseil_citoyen_consulter",
     }
 )
 
@@ -223,6 +225,17 @@ MATRICE = {
     },
     "comite_pilotage": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    # --- The conseil citoyen's avis on the programming: while awaited, the pilotage and
+    # the conseil's membres read it (none among these roles: the demo membre sits in the
+    # comité de recevabilité); the pilotage alone sends the programming ---
+    "avis_conseil_citoyen": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
+    },
+    "avis_conseil_citoyen_consulter": {
+        "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": REFUS,
         "autre_financeur": REFUS, "porteur": REFUS, "autre_porteur": REFUS, "membre": REFUS,
     },
     # --- The instruction board: partners of the instruction (a financeur sees only the
@@ -468,6 +481,20 @@ def _adhesion(nom: str):
     return cible
 
 
+def _avis_du_conseil_citoyen(nom: str, consulte: bool):
+    """A call whose dossier is proposed to the COPIL, its programming sent or not yet to
+    the conseil citoyen."""
+
+    def cible():
+        appel = AppelFactory()
+        dossier = dossier_propose(appel)
+        if consulte:
+            consulter_le_conseil_citoyen(appel=appel, acteur=pilote_du(villiers()))
+        return _url(nom, SLUG, appel.annee), dossier
+
+    return cible
+
+
 def _fiche_action():
     return _url("fiche_action", SLUG, 1), None
 
@@ -522,6 +549,10 @@ CIBLES = {
     "financement_accord": _financement_caf("financement_accord", dossier_valide),
     "convention_pdf": _convention_caf("convention_pdf"),
     "convention_paiements": _convention_caf("convention_paiements"),
+    "avis_conseil_citoyen": _avis_du_conseil_citoyen("avis_conseil_citoyen", consulte=True),
+    "avis_conseil_citoyen_consulter": _avis_du_conseil_citoyen(
+        "avis_conseil_citoyen_consulter", consulte=False
+    ),
 }
 
 

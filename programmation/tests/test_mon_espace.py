@@ -1,10 +1,11 @@
 """ "Mon espace": after login, each person's to-do list with counts and links."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
+from gouvernance.services import creer_seance
 from historique.horloge import aujourdhui, rejouer_a
 from programmation.models import SectionDossier, Statut
 from programmation.selectors.espace import mon_espace
@@ -27,6 +28,34 @@ def test_the_pilote_sees_what_waits_for_each_committee(db, pilote):
     taches = _taches(pilote)
     assert taches[f"Dossiers {appel.annee} en attente du comité de recevabilité"] == 2
     assert taches[f"Dossiers {appel.annee} en attente du comité de pilotage"] == 1
+
+
+def test_the_pilote_sees_the_bodies_behind_their_minimum_of_meetings(villiers, pilote):
+    avant = _taches(pilote)["Instances en deçà de leur minimum de réunions"]
+    with rejouer_a(timezone.make_aware(timezone.datetime(2016, 12, 1, 12))):
+        for jour in (date(2016, 3, 2), date(2016, 10, 4)):
+            creer_seance(
+                instance=villiers.instances.get(code="copil-technique"),
+                date=jour,
+                titre="COPIL technique",
+                acteur=pilote,
+            )
+
+    # Two meetings in 2016 reach the COPIL technique's minimum: one late year less.
+    assert avant > 0
+    assert _taches(pilote)["Instances en deçà de leur minimum de réunions"] == avant - 1
+
+
+def test_a_membre_sees_what_his_body_examines_and_its_next_meetings(villiers, pilote, membre):
+    appel = AppelFactory()
+    examine = outils.dossier_depose(appel)
+    outils.dossier_depose(appel)  # deposited too, but on no agenda of his body
+    outils.examiner_en_comite(examine)
+
+    taches = _taches(membre)
+
+    assert taches["Dossiers que vos instances examinent"] == 1
+    assert taches["Prochaines réunions de vos instances"] == 1
 
 
 def test_the_financeur_sees_the_avis_it_must_give(db, financeur, autre_financeur):

@@ -5,7 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from contrats.selectors import contrat_par_slug
-from programmation import exports
+from programmation import exports, permissions
+from programmation.selectors import avis_conseil_citoyen
 from programmation.selectors import plan as selecteurs
 from programmation.selectors.instruction import espaces
 
@@ -35,6 +36,9 @@ def appel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
             "contrat": contrat,
             "page": selecteurs.page_appel(appel),
             "espaces": espaces(request.user, contrat),
+            "avis_lisible": permissions.peut_lire_avis_programmation(
+                request.user, appel, avis_conseil_citoyen.avis_de(appel)
+            ),
         },
     )
 
@@ -50,6 +54,7 @@ def plan_annuel(request: HttpRequest, slug: str, annee: int) -> HttpResponse:
             "contrat": contrat,
             "plan": selecteurs.plan_annuel(appel),
             "formats": list(exports.FORMATS),
+            "annexe": avis_conseil_citoyen.annexe_du_plan(appel),
         },
     )
 

@@ -24,6 +24,7 @@ from programmation import permissions as programmation
 from programmation.etats import STATUTS_PROGRAMMES
 from programmation.exports import FORMATS, Colonne
 from programmation.models import Dossier
+from programmation.selectors.espace import Tache
 from suivi import permissions
 from suivi.models import PropositionSuivi, StatutEngagement, SuiviEngagement
 from suivi.selectors.tableau_de_bord import LienExport
@@ -578,3 +579,34 @@ def _bloc(
         suivi_de_l_annee=next((ligne for ligne in lignes if ligne.annee == saisie), None),
         peut_proposer=peut_proposer and saisie is not None,
     )
+
+
+def taches_des_engagements(utilisateur, d: Droits, contrat: Contrat) -> list[Tache]:
+    """The "Mon espace" tiles of the engagements' follow-up (registered in
+    programmation.extensions): the reviews waiting at the COPIL technique, and the
+    follow-ups a signatory's agents must take up again."""
+    taches = []
+    a_examiner = permissions.suivis_engagements_a_examiner(utilisateur, contrat).count()
+    if permissions.examine_les_suivis_engagements(utilisateur, contrat):
+        taches.append(
+            Tache(
+                "Suivis d'engagements à examiner",
+                a_examiner,
+                url_tableau(contrat),
+                "Proposés par les signataires, examinés par le comité de pilotage technique.",
+            )
+        )
+    sections = permissions.sections_proposables(utilisateur, contrat)
+    if sections.exists():
+        a_revoir = SuiviEngagement.objects.filter(
+            engagement__section__in=sections, proposition=PropositionSuivi.A_REVOIR
+        ).count()
+        taches.append(
+            Tache(
+                "Suivis d'engagements à revoir",
+                a_revoir,
+                url_tableau(contrat),
+                "Renvoyés par le comité de pilotage technique avec un motif.",
+            )
+        )
+    return taches

@@ -49,8 +49,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from contrats.extensions import SectionDePage
 from contrats.models import Contrat, Domaine, ObjectifOperationnel, Organisation, Pilier
 from contrats.selectors import cle_numero
+from gouvernance.selectors import section_des_frequences
 from programmation.etats import BADGES, STATUTS_PROGRAMMES
 from programmation.exports import FORMATS, Colonne
 from programmation.models import (
@@ -565,6 +567,8 @@ class TableauDeBord:
     realisations: TableauRealisations
     indicateurs: TableauIndicateurs
     adresse: str
+    # Meetings held per body and year against the contract's minimum (Article 3 §1).
+    reunions: SectionDePage
 
 
 def url_tableau_de_bord(contrat: Contrat) -> str:
@@ -1015,6 +1019,7 @@ def tableau_de_bord(contrat: Contrat, filtres: Filtres, options_: Options) -> Ta
         beneficiaires=[prevus, reels],
         realisations=_realisations(contrat, dossiers, filtres, total, prevus, reels),
         indicateurs=_indicateurs(contrat, filtres),
+        reunions=section_des_frequences(contrat),
         adresse=url_tableau_de_bord(contrat) + filtres.parametres(),
     )
 

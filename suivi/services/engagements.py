@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from comptes.models import Utilisateur
 from contrats.models import Contrat, Engagement, Instance
 from gouvernance.models import Seance
+from gouvernance.services import enregistrer_decision
 from historique.horloge import aujourdhui, maintenant
 from historique.services import differences, enregistrer_evenement
 from programmation.etats import STATUTS_PROGRAMMES
@@ -51,6 +52,10 @@ class Examen(models.TextChoices):
 
     VALIDER = "valider", "Valider le suivi"
     A_REVOIR = "a_revoir", "Renvoyer le suivi à revoir"
+
+
+# How the relevé de décisions words each review.
+DECIDE = {Examen.VALIDER: "validé", Examen.A_REVOIR: "renvoyé à revoir"}
 
 
 # ---------------------------------------------------------------- checks
@@ -270,6 +275,25 @@ def _verifier_seance(seance: Seance | None, contrat: Contrat) -> None:
             f"La séance du {seance.date:%d/%m/%Y} n'a pas encore eu lieu : un suivi s'examine "
             "en séance tenue."
         )
+    if not seance.tenue:
+        raise DonneesInvalides(
+            f"La séance du {seance.date:%d/%m/%Y} n'est pas enregistrée comme tenue : un suivi "
+            "s'examine en séance tenue."
+        )
+
+
+def _inscrire_au_releve(
+    suivi: SuiviEngagement, examen: str, motif: str, acteur: Utilisateur, seance: Seance
+) -> None:
+    """A review at a séance is one of its decisions, on the engagement (gouvernance)."""
+    enregistrer_decision(
+        seance=seance,
+        objet=suivi.engagement,
+        decision=f"suivi_{examen}",
+        decision_libelle=f"Suivi {suivi.annee} {DECIDE[examen]}",
+        motif=motif,
+        acteur=acteur,
+    )
 
 
 def examiner_suivi_engagement(
@@ -320,6 +344,7 @@ def examiner_suivi_engagement(
         changements = {"annee": courant.annee, "proposition": [avant, courant.proposition]}
         if seance is not None:
             changements["seance"] = f"{seance.titre} ({seance.date:%d/%m/%Y})"
+            _inscrire_au_releve(courant, examen, motif, acteur, seance)
         enregistrer_evenement(
             acteur=acteur,
             objet=courant,

@@ -51,7 +51,12 @@ def examiner(suivi: SuiviEngagement, acteur, examen: str = Examen.VALIDER, **cha
 
 def seance_du_copil(contrat: Contrat, nature: str = Instance.Nature.COPIL_TECHNIQUE, **champs):
     instance = contrat.instances.filter(nature=nature).order_by("ordre").first()
-    champs = {"date": date(2016, 12, 8), "titre": "Comité de pilotage technique", **champs}
+    champs = {
+        "date": date(2016, 12, 8),
+        "titre": "Comité de pilotage technique",
+        "statut": Seance.Statut.TENUE,
+        **champs,
+    }
     return Seance.objects.create(instance=instance, **champs)
 
 

@@ -7,8 +7,10 @@ say why in French. The builders below are plain functions, reused by the permiss
 export tests of the same subject.
 """
 
+import shutil
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,14 +20,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comptes.models import Role
+from conftest import DOSSIER_VILLIERS
+from contrats.chargement.lecture import ErreurChargement
 from contrats.models import Engagement, Instance
+from contrats.services import charger_contrat
 from contrats.tests.factories import ContratFactory, HabilitationFactory
+from contrats.tests.outils import reecrire
 from historique.horloge import rejouer_a
 from historique.models import Evenement
 from historique.selectors import historique_de
 from programmation.demo import generer_demo as generer_demo_programmation
 from programmation.demo import moment
 from programmation.etats import STATUTS_PROGRAMMES
+from programmation.selectors.espace import mon_espace
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
@@ -344,6 +351,10 @@ def test_the_copil_technique_validates_at_one_of_its_seances(caf, financeur, pil
         PropositionSuivi.VALIDE,
     ]
     assert evenement.changements["seance"] == "Comité de pilotage technique (08/12/2016)"
+    # The review is one of the séance's decisions, on the engagement: on its relevé.
+    (decision,) = seance.decisions.all()
+    assert decision.objet == suivi.engagement
+    assert decision.decision_libelle == "Suivi 2016 validé"
 
 
 def test_a_follow_up_sent_back_is_proposed_again_then_validated(caf, financeur, etat):
@@ -363,6 +374,22 @@ def test_a_follow_up_sent_back_is_proposed_again_then_validated(caf, financeur, 
     repropose = proposer(caf, financeur, commentaire="Bilan joint.")
     assert repropose.proposition == PropositionSuivi.PROPOSE
     assert examiner(repropose, etat).proposition == PropositionSuivi.VALIDE
+
+
+def _taches(utilisateur) -> dict[str, int]:
+    return {t.libelle: t.nombre for espace in mon_espace(utilisateur) for t in espace.taches}
+
+
+def test_mon_espace_counts_the_reviews_waiting_and_the_follow_ups_sent_back(caf, financeur, etat):
+    avant = _taches(etat)["Suivis d'engagements à examiner"]
+    suivi = proposer(caf, financeur)
+    assert _taches(etat)["Suivis d'engagements à examiner"] == avant + 1
+    assert _taches(financeur)["Suivis d'engagements à revoir"] == 0
+
+    examiner(suivi, etat, Examen.A_REVOIR, motif="Joindre le bilan de l'action.")
+
+    assert _taches(etat)["Suivis d'engagements à examiner"] == avant
+    assert _taches(financeur)["Suivis d'engagements à revoir"] == 1
 
 
 REFUS_D_EXAMEN = {
@@ -732,3 +759,30 @@ class TestDemoDesEngagements:
 
         assert set(generer_suivis_engagements(contrat).values()) == {0}
         assert Evenement.objects.count() == avant
+
+
+def test_reloading_files_without_a_followed_engagement_is_refused_and_changes_nothing(
+    caf, financeur, tmp_path
+):
+    """The yearly follow-up hangs on its engagement: the loader names it, loads nothing."""
+    suivi = proposer(caf, financeur)
+    copie = Path(shutil.copytree(DOSSIER_VILLIERS, tmp_path / DOSSIER_VILLIERS.name))
+    section = caf.section.numero
+
+    def retirer(donnees) -> None:
+        (engagements,) = [s for s in donnees["sections_engagements"] if s["numero"] == section]
+        engagements["engagements"].pop(caf.ordre - 1)
+
+    reecrire(copie, "signataires.yaml", retirer)
+    evenements = Evenement.objects.count()
+
+    with pytest.raises(ErreurChargement) as erreur:
+        charger_contrat(dossier=copie)
+
+    assert str(erreur.value) == (
+        f"engagement — entrée {caf} — champ « (suppression) » : cette entrée a disparu des "
+        f"fichiers, mais « {suivi} » (suivi annuel d'un engagement) en dépend sur la "
+        "plateforme : rétablissez-la"
+    )
+    assert Engagement.objects.filter(pk=caf.pk).exists()
+    assert Evenement.objects.count() == evenements

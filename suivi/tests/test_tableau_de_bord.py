@@ -705,3 +705,10 @@ def test_mon_espace_leads_the_pilotage_to_the_dashboard_and_nobody_else(
         assert (f'href="{lien}"' in page) is attendu, personne
     client.force_login(membre)
     assert lien not in client.get(reverse("programmation:mon_espace")).content.decode()
+
+
+def test_the_dashboard_shows_the_meetings_held_against_the_minimum(villiers, pilote):
+    page = outils.client_de(pilote).get(reverse("suivi:tableau_de_bord", args=[villiers.slug]))
+
+    html = page.content.decode()
+    assert 'id="frequences"' in html and "Réunions tenues, année par année" in html
