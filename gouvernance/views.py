@@ -71,15 +71,19 @@ def _retour(seance: Seance, ancre: str = "") -> HttpResponse:
     )
 
 
-def _agir(request: HttpRequest, seance: Seance, action, succes: str, ancre: str = ""):
-    """Run one service on the meeting; its French refusal becomes the page's message."""
+def agir(request: HttpRequest, action, succes: str, retour: HttpResponse) -> HttpResponse:
+    """Run one service; its French refusal becomes the page's message, then go back."""
     try:
         action()
     except ErreurMetier as erreur:
         messages.error(request, erreur.message)
     else:
         messages.success(request, succes)
-    return _retour(seance, ancre)
+    return retour
+
+
+def _agir(request: HttpRequest, seance: Seance, action, succes: str, ancre: str = ""):
+    return agir(request, action, succes, _retour(seance, ancre))
 
 
 @login_required

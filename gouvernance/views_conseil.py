@@ -15,7 +15,7 @@ from contrats.selectors import contrat_par_slug
 from gouvernance import conseil_citoyen, permissions
 from gouvernance.forms_conseil import CharteForm, FinMandatForm, MembreConseilForm, premiere_erreur
 from gouvernance.models import MembreInstance
-from historique.erreurs import ErreurMetier
+from gouvernance.views import agir
 
 
 def _retour(contrat: Contrat, ancre: str = "") -> HttpResponse:
@@ -31,13 +31,7 @@ def _contrat_gere(request: HttpRequest, slug: str) -> Contrat:
 
 
 def _agir(request: HttpRequest, contrat: Contrat, action, succes: str, ancre: str):
-    try:
-        action()
-    except ErreurMetier as erreur:
-        messages.error(request, erreur.message)
-    else:
-        messages.success(request, succes)
-    return _retour(contrat, ancre)
+    return agir(request, action, succes, _retour(contrat, ancre))
 
 
 @require_safe
