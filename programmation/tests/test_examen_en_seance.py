@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from gouvernance import selectors, services
+from gouvernance.tests.outils import seance_preparee
 from historique.horloge import aujourdhui
 from programmation.tests.factories import AppelFactory
 from programmation.tests.outils import client_de, dossier_depose, dossier_propose
@@ -16,13 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _seance(villiers, pilote, code: str):
-    return services.preparer_seance(
-        instance=villiers.instances.get(code=code),
-        date=aujourdhui() + timedelta(days=4),
-        titre="Séance",
-        lieu="Hôtel de ville",
-        acteur=pilote,
-    )
+    return seance_preparee(villiers, code, aujourdhui() + timedelta(days=4))
 
 
 def _offerts(seance) -> list:
