@@ -124,6 +124,15 @@ def villiers(contrat_charge):
     return contrat_charge
 
 
+@pytest.fixture
+def eq2030(villiers):
+    """The 2024-2030 demonstration contract, created from Villiers 2015-2020 by its files."""
+    from contrats.services import charger_contrat
+
+    contrat, _ = charger_contrat(dossier=DOSSIER_VILLIERS.parent / "villiers-sur-marne-2024-2030")
+    return contrat
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _reglages_de_test() -> Iterator[None]:
     """Settings of every test, set once for the session.

@@ -20,3 +20,7 @@ class ActionContrat(models.TextChoices):
     SIGNATAIRE_ADHESION = "signataire.adhesion", "Nouveau signataire par avenant"
     CONTRAT_PROLONGATION = "contrat.prolongation", "Contrat prolongé par avenant"
     VERSION_CREATION = "version.creation", "Version du contrat établie"
+    CREATION_DEPUIS_PRECEDENT = (
+        "contrat.creation_depuis_precedent",
+        "Contrat créé à partir du contrat précédent",
+    )

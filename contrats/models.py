@@ -1,8 +1,11 @@
+from dataclasses import dataclass, replace
+
 from django.conf import settings
 from django.db import models
 
 from comptes.models import ROLES_AVEC_ORGANISATION, Role
 from territoires.models import Commune, QuartierPrioritaire
+from territoires.nombres import nombre_lisible
 
 
 class Generation(models.TextChoices):
@@ -10,6 +13,53 @@ class Generation(models.TextChoices):
     PROLONGATION_2022 = "prolongation-2022", "Prolongation jusqu'en 2022"
     PROLONGATION_2023 = "prolongation-2023", "Prolongation jusqu'en 2023"
     G2024_2030 = "2024-2030", "Engagements Quartiers 2030 (2024-2030)"
+
+
+@dataclass(frozen=True)
+class RegleGeneration:
+    """What a generation of contracts asks for, read by the loader, the pages and the
+    creation of a contract from its predecessor."""
+
+    # The top level of the cadre stratégique: the three national pillars (2015-2020) or
+    # the priorities each territory sets for itself (2024-2030).
+    niveau: str
+    niveau_pluriel: str
+    priorites_locales: bool
+    projet_de_quartier_par_qpv: bool
+    engagements_mesurables: bool
+    # Conventions pluriannuelles d'objectifs: how many years at most (0: none).
+    duree_max_cpo: int
+    premiere_annee: int | None = None
+    derniere_annee: int | None = None
+    annee_revoyure: int | None = None
+
+
+_REGLE_2015 = RegleGeneration(
+    niveau="pilier",
+    niveau_pluriel="piliers",
+    priorites_locales=False,
+    projet_de_quartier_par_qpv=False,
+    engagements_mesurables=False,
+    duree_max_cpo=3,
+)
+REGLES_GENERATION: dict[str, RegleGeneration] = {
+    Generation.G2015_2020: replace(_REGLE_2015, premiere_annee=2015, derniere_annee=2020),
+    Generation.PROLONGATION_2022: replace(_REGLE_2015, premiere_annee=2015, derniere_annee=2022),
+    Generation.PROLONGATION_2023: replace(_REGLE_2015, premiere_annee=2015, derniere_annee=2023),
+    # Circulaire du 31 août 2023: contracts of 2024-2030, reviewed in 2027, priorities set
+    # locally, a projet de quartier per QPV, engagements with measurable targets.
+    Generation.G2024_2030: RegleGeneration(
+        niveau="priorité locale",
+        niveau_pluriel="priorités locales",
+        priorites_locales=True,
+        projet_de_quartier_par_qpv=True,
+        engagements_mesurables=True,
+        duree_max_cpo=3,
+        premiere_annee=2024,
+        derniere_annee=2030,
+        annee_revoyure=2027,
+    ),
+}
 
 
 class Contrat(models.Model):
@@ -31,6 +81,16 @@ class Contrat(models.Model):
     synthese_plan = models.JSONField(
         "synthèse du plan d'actions (chiffres annoncés)", default=dict, blank=True
     )
+    # The contract of the previous generation this one was created from.
+    precedent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suivants",
+        verbose_name="contrat précédent",
+    )
+    date_revoyure = models.DateField("clause de revoyure", null=True, blank=True)
 
     class Meta:
         verbose_name = "contrat de ville"
@@ -50,6 +110,10 @@ class Contrat(models.Model):
     def fin_effective(self):
         """The last day the contract runs: its stated end, or the end of its prolongation."""
         return max(self.date_fin, self.prolonge_jusquau or self.date_fin)
+
+    @property
+    def regle(self) -> RegleGeneration:
+        return REGLES_GENERATION[self.generation]
 
 
 class Jalon(models.Model):
@@ -210,6 +274,37 @@ class ObjectifOperationnel(models.Model):
         return f"{self.numero} {self.intitule}"
 
 
+class ProjetDeQuartier(models.Model):
+    """The projet de quartier of one QPV (2024-2030): its stakes and the local priorities
+    it carries, written with the residents."""
+
+    contrat = models.ForeignKey(
+        Contrat, on_delete=models.CASCADE, related_name="projets_de_quartier"
+    )
+    quartier = models.ForeignKey(
+        QuartierPrioritaire, on_delete=models.PROTECT, related_name="projets_de_quartier"
+    )
+    titre = models.CharField("titre", max_length=250)
+    enjeux = models.TextField("enjeux")
+    demarche = models.TextField("démarche de co-construction", blank=True)
+    priorites = models.ManyToManyField(
+        Pilier, related_name="projets_de_quartier", verbose_name="priorités locales portées"
+    )
+
+    class Meta:
+        verbose_name = "projet de quartier"
+        verbose_name_plural = "projets de quartier"
+        ordering = ["contrat", "quartier__nom"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contrat", "quartier"], name="projet_de_quartier_unique_par_qpv"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.titre
+
+
 class LignePlan(models.Model):
     """A row of the contract's action plan table: where a group of actions sits."""
 
@@ -335,6 +430,13 @@ class Engagement(models.Model):
     ordre = models.PositiveSmallIntegerField("ordre")
     rubrique = models.TextField("rubrique", blank=True)
     texte = models.TextField("texte")
+    # Measurable engagements (2024-2030): an indicator, its unit and its target.
+    indicateur = models.CharField("indicateur", max_length=250, blank=True, default="")
+    unite = models.CharField("unité", max_length=40, blank=True, default="")
+    valeur_cible = models.DecimalField(
+        "valeur cible", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    annee_cible = models.PositiveSmallIntegerField("année cible", null=True, blank=True)
 
     class Meta:
         verbose_name = "engagement"
@@ -345,6 +447,18 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section.numero} n° {self.ordre}"
+
+    @property
+    def est_mesurable(self) -> bool:
+        return bool(self.indicateur) and self.valeur_cible is not None
+
+    @property
+    def cible(self) -> str:
+        """« 120 enfants en 2030 »: the target as pages and exports write it."""
+        if not self.est_mesurable:
+            return ""
+        texte = f"{nombre_lisible(self.valeur_cible)} {self.unite}".strip()
+        return f"{texte} en {self.annee_cible}" if self.annee_cible else texte
 
 
 class Instance(models.Model):

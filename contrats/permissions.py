@@ -22,6 +22,11 @@ def peut_importer_observations(utilisateur, contrat: Contrat) -> bool:
     return droits(utilisateur, contrat).a(Role.PILOTE, Role.ETAT)
 
 
+def peut_creer_contrat_suivant(utilisateur, precedent: Contrat) -> bool:
+    """The pilotes of a contract create the next generation's contract from it."""
+    return droits(utilisateur, precedent).a(Role.PILOTE)
+
+
 # ---------------------------------------------------------------- avenants (Articles 4 and 5)
 #
 # A contract's avenants and versions are public acts: everyone reads them, without an

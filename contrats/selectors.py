@@ -16,6 +16,7 @@ from contrats.models import (
     LignePlan,
     ObjectifOperationnel,
     Pilier,
+    ProjetDeQuartier,
     SectionEngagements,
     Signataire,
 )
@@ -71,6 +72,71 @@ def cadre_strategique(contrat: Contrat) -> QuerySet[Pilier]:
             queryset=Domaine.objects.prefetch_related("orientations", "objectifs"),
         )
     )
+
+
+@dataclass(frozen=True)
+class PresentationCadre:
+    """How the cadre stratégique page names its levels, as the contract's generation does."""
+
+    resume: str
+    titre_axes: str
+    niveau: str  # "Pilier" or "Priorité locale", before a level's number
+
+
+def _nombre_en_lettres(n: int) -> str:
+    return {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six"}.get(n, str(n))
+
+
+def presentation_du_cadre(contrat: Contrat, axes: int, niveaux: int) -> PresentationCadre:
+    regle = contrat.regle
+    pluriel = regle.niveau_pluriel if niveaux > 1 else regle.niveau
+    resume = (
+        f"{_nombre_en_lettres(axes).capitalize()} thématiques transversales et "
+        f"{_nombre_en_lettres(niveaux)} {pluriel}"
+    )
+    if not niveaux:
+        resume = (
+            f"{_nombre_en_lettres(axes).capitalize()} thématiques transversales ; les "
+            f"{regle.niveau_pluriel} du contrat restent à fixer."
+        )
+    elif regle.priorites_locales:
+        resume = (
+            f"{resume} fixées localement, déclinées en domaines et objectifs "
+            "opérationnels, et le projet de chaque quartier prioritaire."
+        )
+    else:
+        resume = (
+            f"{resume}, déclinés en domaines, orientations stratégiques et objectifs "
+            "opérationnels numérotés comme dans le contrat."
+        )
+    if regle.priorites_locales:
+        return PresentationCadre(
+            resume=resume,
+            titre_axes="Thématiques transversales",
+            niveau=regle.niveau.capitalize(),
+        )
+    return PresentationCadre(
+        resume=resume,
+        titre_axes="1. Thématiques transversales",
+        niveau="",
+    )
+
+
+def projets_de_quartier(contrat: Contrat) -> list[ProjetDeQuartier]:
+    # Only the generations that have projets de quartier pay for the query.
+    if not contrat.regle.projet_de_quartier_par_qpv:
+        return []
+    return list(
+        contrat.projets_de_quartier.select_related("quartier").prefetch_related("priorites")
+    )
+
+
+def contrats_de_la_lignee(contrat: Contrat) -> dict[str, object]:
+    """The contract it was created from and those created from it, for the overview."""
+    return {
+        "precedent": contrat.precedent,
+        "suivants": list(contrat.suivants.order_by("date_debut")),
+    }
 
 
 def axes_transversaux(contrat: Contrat) -> QuerySet[AxeTransversal]:

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from contrats import views, views_avenants, views_equipe, views_observations
+from contrats import views, views_avenants, views_equipe, views_generations, views_observations
 
 app_name = "contrats"
 
 urlpatterns = [
     path("<slug:slug>/", views.apercu, name="apercu"),
+    path(
+        "<slug:slug>/contrat-suivant/",
+        views_generations.contrat_suivant,
+        name="contrat_suivant",
+    ),
     path("<slug:slug>/cadre-strategique/", views.cadre_strategique, name="cadre"),
     path(
         "<slug:slug>/cadre-strategique/objectifs/<str:numero>/",

@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from contrats import extensions, selectors
+from contrats import extensions, permissions, selectors
 from contrats.forms import FiltresPlanForm
 from contrats.models import Contrat
 from territoires.selectors import diagnostic
@@ -25,17 +25,23 @@ def apercu(request: HttpRequest, slug: str) -> HttpResponse:
         parties=selectors.parties(contrat),
         quartiers=contrat.quartiers.prefetch_related("communes"),
         jalons=contrat.jalons.all(),
+        lignee=selectors.contrats_de_la_lignee(contrat),
+        peut_creer_suivant=permissions.peut_creer_contrat_suivant(request.user, contrat),
     )
 
 
 def cadre_strategique(request: HttpRequest, slug: str) -> HttpResponse:
     contrat = selectors.contrat_par_slug(slug)
+    axes = list(selectors.axes_transversaux(contrat))
+    piliers = list(selectors.cadre_strategique(contrat))
     return _page(
         request,
         "contrats/cadre_strategique.html",
         contrat,
-        axes=selectors.axes_transversaux(contrat),
-        piliers=selectors.cadre_strategique(contrat),
+        axes=axes,
+        piliers=piliers,
+        presentation=selectors.presentation_du_cadre(contrat, len(axes), len(piliers)),
+        projets=selectors.projets_de_quartier(contrat),
     )
 
 

@@ -228,6 +228,8 @@ def _ecrire_contrat(s: Synchroniseur, d: DonneesContrat, communes: dict[str, Com
         date_debut=c.date_debut,
         date_fin=c.date_fin,
         date_signature=c.date_signature,
+        precedent=_precedent(c.precedent, c.slug),
+        date_revoyure=c.date_revoyure,
         preambule=c.preambule,
         objet=c.objet,
         synthese_plan=_json(d.plan.synthese),
@@ -248,6 +250,20 @@ def _ecrire_contrat(s: Synchroniseur, d: DonneesContrat, communes: dict[str, Com
         [{"ordre": i, **r.model_dump()} for i, r in enumerate(d.contrat.regles_modification, 1)],
     )
     return contrat
+
+
+def _precedent(slug: str | None, propre_slug: str) -> m.Contrat | None:
+    if slug is None:
+        return None
+    precedent = m.Contrat.objects.filter(slug=slug).exclude(slug=propre_slug).first()
+    if precedent is None:
+        raise ErreurChargement(
+            "contrat.yaml",
+            "contrat",
+            "precedent",
+            f"contrat précédent {slug!r} introuvable : chargez-le d'abord",
+        )
+    return precedent
 
 
 def _ecrire_diagnostic(s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat) -> None:
@@ -309,9 +325,9 @@ def _ecrire_cadre(
         m.Pilier,
         {"contrat": contrat},
         "numero",
-        [p.model_dump(exclude={"domaines"}) for p in d.cadre.piliers],
+        [p.model_dump(exclude={"domaines"}) for p in d.cadre.niveaux],
     )
-    for pilier, p in zip(piliers, d.cadre.piliers, strict=True):
+    for pilier, p in zip(piliers, d.cadre.niveaux, strict=True):
         domaines = s.enfants(
             m.Domaine,
             {"pilier": pilier},
@@ -332,7 +348,25 @@ def _ecrire_cadre(
                 [o.model_dump() for o in dm.objectifs],
             ):
                 objectifs[objectif.numero] = objectif
+    _ecrire_projets_de_quartier(s, d, contrat, {p.code: p for p in piliers})
     return objectifs
+
+
+def _ecrire_projets_de_quartier(
+    s: Synchroniseur, d: DonneesContrat, contrat: m.Contrat, priorites: dict[str, m.Pilier]
+) -> None:
+    quartiers = {q.slug: q for q in contrat.quartiers.all()}
+    projets = s.enfants(
+        m.ProjetDeQuartier,
+        {"contrat": contrat},
+        "quartier",
+        [
+            {**x.model_dump(exclude={"quartier", "priorites"}), "quartier": quartiers[x.quartier]}
+            for x in d.cadre.projets_de_quartier
+        ],
+    )
+    for projet, x in zip(projets, d.cadre.projets_de_quartier, strict=True):
+        s.lier(projet, "priorites", [priorites[code] for code in x.priorites])
 
 
 def _ecrire_plan(
@@ -422,9 +456,21 @@ def _ecrire_signataires(
             m.Engagement,
             {"section": section},
             "texte",
-            [{"ordre": i, **e.model_dump()} for i, e in enumerate(sec.engagements, 1)],
+            [{"ordre": i, **_engagement(e)} for i, e in enumerate(sec.engagements, 1)],
         )
     return organisations
+
+
+def _engagement(e) -> dict[str, Any]:
+    indicateur = e.indicateur
+    return {
+        "rubrique": e.rubrique,
+        "texte": e.texte,
+        "indicateur": indicateur.libelle if indicateur else "",
+        "unite": indicateur.unite if indicateur else "",
+        "valeur_cible": indicateur.valeur_cible if indicateur else None,
+        "annee_cible": indicateur.annee_cible if indicateur else None,
+    }
 
 
 def _instance_de_la_plateforme(plateforme) -> dict[str, Any]:

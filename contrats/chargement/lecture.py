@@ -17,6 +17,7 @@ from contrats.chargement.schema import (
     FichierPlan,
     FichierSignataires,
 )
+from contrats.models import REGLES_GENERATION, RegleGeneration
 
 MESSAGES = {
     "missing": "valeur obligatoire manquante",
@@ -164,26 +165,90 @@ def verifier_references(d: DonneesContrat) -> None:
         "contrat.yaml", "quartiers_prioritaires", [q.slug for q in d.contrat.quartiers_prioritaires]
     )
     _uniques("diagnostic.yaml", "indicateurs", [i.code for i in d.diagnostic.indicateurs])
-    _verifier_cadre(d.cadre)
+    regle = REGLES_GENERATION[d.contrat.contrat.generation]
+    _verifier_niveaux_selon_generation(d.cadre, regle)
+    _verifier_cadre(d.cadre, regle)
+    _verifier_projets_de_quartier(d, regle)
     _verifier_plan(d.plan, d.cadre)
-    organisations = _verifier_signataires(d.signataires)
+    organisations = _verifier_signataires(d.signataires, regle)
     _verifier_gouvernance(d.gouvernance, organisations)
 
 
-def _verifier_cadre(cadre: FichierCadre) -> None:
+def _verifier_niveaux_selon_generation(cadre: FichierCadre, regle: RegleGeneration) -> None:
+    attendue, refusee = ("priorites_locales", "piliers")
+    if not regle.priorites_locales:
+        attendue, refusee = refusee, attendue
+    _exiger(
+        bool(getattr(cadre, attendue)),
+        "cadre_strategique.yaml",
+        "",
+        attendue,
+        f"cette génération de contrat organise son cadre en {regle.niveau_pluriel} : "
+        f"la liste « {attendue} » ne doit pas être vide",
+    )
+    _exiger(
+        not getattr(cadre, refusee),
+        "cadre_strategique.yaml",
+        "",
+        refusee,
+        f"cette génération de contrat organise son cadre en {regle.niveau_pluriel}, "
+        f"pas en « {refusee} »",
+    )
+
+
+def _verifier_projets_de_quartier(d: DonneesContrat, regle: RegleGeneration) -> None:
+    quartiers = {q.slug for q in d.contrat.quartiers_prioritaires}
+    priorites = {p.code for p in d.cadre.niveaux}
+    projets = d.cadre.projets_de_quartier
+    for i, projet in enumerate(projets, start=1):
+        ou = f"projets_de_quartier[{i}] (« {projet.quartier} »)"
+        _exiger(
+            projet.quartier in quartiers,
+            "cadre_strategique.yaml",
+            ou,
+            "quartier",
+            f"quartier {projet.quartier!r} absent des quartiers prioritaires du contrat",
+        )
+        for code in projet.priorites:
+            _exiger(
+                code in priorites,
+                "cadre_strategique.yaml",
+                ou,
+                "priorites",
+                f"priorité {code!r} inconnue du cadre stratégique",
+            )
+    couverts = _uniques(
+        "cadre_strategique.yaml", "projets_de_quartier", [x.quartier for x in projets]
+    )
+    if regle.projet_de_quartier_par_qpv:
+        for slug in sorted(quartiers - couverts):
+            _exiger(
+                False,
+                "cadre_strategique.yaml",
+                "",
+                "projets_de_quartier",
+                f"le quartier {slug!r} n'a pas de projet de quartier "
+                "(un par quartier prioritaire dans cette génération)",
+            )
+
+
+def _verifier_cadre(cadre: FichierCadre, regle: RegleGeneration) -> None:
     _uniques(
         "cadre_strategique.yaml", "axes_transversaux", [a.numero for a in cadre.axes_transversaux]
     )
-    _uniques("cadre_strategique.yaml", "piliers", [p.numero for p in cadre.piliers])
-    for p, pilier in enumerate(cadre.piliers, start=1):
+    liste = "priorites_locales" if regle.priorites_locales else "piliers"
+    _uniques("cadre_strategique.yaml", liste, [p.numero for p in cadre.niveaux])
+    for p, pilier in enumerate(cadre.niveaux, start=1):
         for dm, domaine in enumerate(pilier.domaines, start=1):
-            ou = f"piliers[{p}].domaines[{dm}] (« {domaine.numero} »)"
+            ou = f"{liste}[{p}].domaines[{dm}] (« {domaine.numero} »)"
             _exiger(
                 domaine.numero.split(".")[0] == pilier.numero,
                 "cadre_strategique.yaml",
                 ou,
                 "numero",
-                f"le domaine doit commencer par le numéro du pilier {pilier.numero}",
+                f"le domaine doit commencer par le numéro de la {regle.niveau} {pilier.numero}"
+                if regle.priorites_locales
+                else f"le domaine doit commencer par le numéro du pilier {pilier.numero}",
             )
             for o, objectif in enumerate(domaine.objectifs, start=1):
                 _exiger(
@@ -196,17 +261,17 @@ def _verifier_cadre(cadre: FichierCadre) -> None:
     _uniques(
         "cadre_strategique.yaml",
         "objectifs",
-        [o.numero for p in cadre.piliers for dm in p.domaines for o in dm.objectifs],
+        [o.numero for p in cadre.niveaux for dm in p.domaines for o in dm.objectifs],
     )
 
 
 def _verifier_plan(plan: FichierPlan, cadre: FichierCadre) -> None:
-    domaines = {dm.numero: p.numero for p in cadre.piliers for dm in p.domaines}
-    objectifs = {o.numero for p in cadre.piliers for dm in p.domaines for o in dm.objectifs}
+    domaines = {dm.numero: p.numero for p in cadre.niveaux for dm in p.domaines}
+    objectifs = {o.numero for p in cadre.niveaux for dm in p.domaines for o in dm.objectifs}
     for i, ligne in enumerate(plan.lignes, start=1):
         ou = f"lignes[{i}]"
         _exiger(
-            ligne.pilier in {p.numero for p in cadre.piliers},
+            ligne.pilier in {p.numero for p in cadre.niveaux},
             "plan_actions.yaml",
             ou,
             "pilier",
@@ -229,7 +294,7 @@ def _verifier_plan(plan: FichierPlan, cadre: FichierCadre) -> None:
             )
 
 
-def _verifier_signataires(s: FichierSignataires) -> set[str]:
+def _verifier_signataires(s: FichierSignataires, regle: RegleGeneration) -> set[str]:
     organisations = _uniques("signataires.yaml", "organisations", [o.code for o in s.organisations])
     for i, signataire in enumerate(s.signataires, start=1):
         _exiger(
@@ -250,6 +315,16 @@ def _verifier_signataires(s: FichierSignataires) -> set[str]:
                 "organisations",
                 f"organisation {code!r} non déclarée dans « organisations »",
             )
+        if regle.engagements_mesurables:
+            for e, engagement in enumerate(section.engagements, start=1):
+                _exiger(
+                    engagement.indicateur is not None,
+                    "signataires.yaml",
+                    f"sections_engagements[{i}].engagements[{e}]",
+                    "indicateur",
+                    "dans cette génération, chaque engagement est mesurable : "
+                    "indicateur, unité, valeur cible et année cible obligatoires",
+                )
     return organisations
 
 

@@ -29,6 +29,9 @@ class ContratDonnees(Entree):
     date_debut: date
     date_fin: date
     date_signature: date | None = None
+    # The slug of the contract of the previous generation, already loaded.
+    precedent: str | None = Field(default=None, pattern=r"^[a-z0-9-]+$", max_length=120)
+    date_revoyure: date | None = None
     preambule: TexteFacultatif = ""
     objet: TexteFacultatif = ""
 
@@ -143,9 +146,25 @@ class PilierDonnees(Entree):
     domaines: list[DomaineDonnees] = Field(min_length=1)
 
 
+class ProjetDeQuartierDonnees(Entree):
+    quartier: str = Field(min_length=1, pattern=r"^[a-z0-9-]+$", max_length=120)
+    titre: str = Field(min_length=1, max_length=250)
+    enjeux: str = TexteNonVide
+    demarche: TexteFacultatif = ""
+    priorites: list[str] = Field(min_length=1)
+
+
 class FichierCadre(Entree):
     axes_transversaux: list[AxeDonnees] = []
-    piliers: list[PilierDonnees] = Field(min_length=1)
+    # The top level: the pillars (2015-2020) or the priorités locales (2024-2030); the
+    # contract's generation says which one the file must hold (lecture.py).
+    piliers: list[PilierDonnees] = []
+    priorites_locales: list[PilierDonnees] = []
+    projets_de_quartier: list[ProjetDeQuartierDonnees] = []
+
+    @property
+    def niveaux(self) -> list[PilierDonnees]:
+        return self.piliers or self.priorites_locales
 
 
 # plan_actions.yaml -------------------------------------------------------------
@@ -197,9 +216,17 @@ class SignataireDonnees(Entree):
     role: Literal["partie", "partenaire"]
 
 
+class IndicateurEngagementDonnees(Entree):
+    libelle: str = Field(min_length=1, max_length=250)
+    unite: str = Field(min_length=1, max_length=40)
+    valeur_cible: Decimal = Field(ge=0)
+    annee_cible: int = Field(ge=2000, le=2100)
+
+
 class EngagementDonnees(Entree):
     rubrique: TexteFacultatif = ""
     texte: str = TexteNonVide
+    indicateur: IndicateurEngagementDonnees | None = None
 
 
 class SectionDonnees(Entree):

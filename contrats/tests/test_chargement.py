@@ -219,7 +219,7 @@ def test_idempotent_reload_runs_a_bounded_number_of_queries(
 
 def test_loading_another_contract_keeps_villiers_reload_idempotent(contrat_charge, copie):
     def autre_ville(c):
-        c["contrat"].update(slug="autre-ville-2024-2030", generation="2024-2030")
+        c["contrat"].update(slug="autre-ville-2015-2020")
         c["communes"] = [{"code_insee": "93001", "nom": "Autre", "departement": "Autre"}]
         c["quartiers_prioritaires"][0].update(slug="autre-qpv", communes=["93001"])
 

@@ -33,7 +33,7 @@ def test_the_pilote_proposes_an_adhesion_records_the_accords_and_reads_version_2
     pilote.goto(f"{live_server.url}/contrats/{contrat_charge.slug}/")
     pilote.get_by_role("link", name="Avenants et versions").click()
     expect(pilote).to_have_url(adresse)
-    expect(pilote.locator("#generation")).to_contain_text("Contrat de ville 2015-2020")
+    expect(pilote.locator("#generation-du-contrat")).to_contain_text("Contrat de ville 2015-2020")
     sans_violation(pilote, axe_js)
 
     pilote.get_by_role("link", name="Proposer un avenant").click()
