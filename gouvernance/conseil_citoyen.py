@@ -160,17 +160,6 @@ def _exiger_gestion(acteur: Utilisateur, instance: Instance) -> None:
         raise DonneesInvalides(f"{instance.nom} n'est pas un conseil citoyen.")
 
 
-def _verifier_debut(instance: Instance, date_debut: Date | None) -> None:
-    if date_debut is None:
-        raise DonneesInvalides("Indiquez la date de début du mandat.")
-    contrat = instance.contrat
-    if not contrat.date_debut <= date_debut <= contrat.fin_effective:
-        raise DonneesInvalides(
-            f"Le mandat ne peut commencer le {date_debut:%d/%m/%Y} : c'est hors de la période "
-            f"du contrat (du {contrat.date_debut:%d/%m/%Y} au {contrat.fin_effective:%d/%m/%Y})."
-        )
-
-
 def _verifier_college(college: str, nom: str, organisation: str, sexe: str, tire: bool) -> None:
     if college not in College.values:
         raise DonneesInvalides(
@@ -218,17 +207,6 @@ def _organisation_nommee(nom: str) -> Organisation:
     return Organisation.objects.create(code=code, nom=nom, type=type_)
 
 
-def _deja_en_fonction(
-    instance: Instance, jour: Date, nom: str, organisation: str
-) -> MembreInstance | None:
-    membres = membres_en_fonction(instance, jour).filter(nom__iexact=nom)
-    if organisation:
-        membres = membres.filter(organisation__nom__iexact=organisation)
-    else:
-        membres = membres.filter(organisation__isnull=True)
-    return membres.first()
-
-
 def inscrire_au_conseil(
     *,
     instance: Instance,
@@ -247,13 +225,8 @@ def inscrire_au_conseil(
     _exiger_gestion(acteur, instance)
     nom, organisation = nom.strip(), organisation.strip()
     _verifier_college(college, nom, organisation, sexe, tire_au_sort)
-    _verifier_debut(instance, date_debut)
-    existant = _deja_en_fonction(instance, date_debut, nom, organisation)
-    if existant is not None:
-        raise DonneesInvalides(
-            f"{existant} siège déjà au conseil citoyen le {date_debut:%d/%m/%Y} "
-            f"(depuis le {existant.date_debut:%d/%m/%Y})."
-        )
+    # The mandate's dates and a member already sitting are checked by ajouter_membre; the
+    # acteur local's organisation it may create goes with a refusal.
     with transaction.atomic():
         return ajouter_membre(
             instance=instance,
@@ -273,16 +246,6 @@ def terminer_mandat_au_conseil(
     *, membre: MembreInstance, acteur: Utilisateur, date_fin: Date | None
 ) -> None:
     _exiger_gestion(acteur, membre.instance)
-    if date_fin is None:
-        raise DonneesInvalides("Indiquez la date de fin du mandat.")
-    if membre.date_fin is not None:
-        raise DonneesInvalides(
-            f"Le mandat de {membre} a déjà pris fin le {membre.date_fin:%d/%m/%Y}."
-        )
-    if date_fin < membre.date_debut:
-        raise DonneesInvalides(
-            f"La fin du mandat précède son début, le {membre.date_debut:%d/%m/%Y}."
-        )
     terminer_mandat(membre=membre, acteur=acteur, date_fin=date_fin)
 
 

@@ -1,12 +1,13 @@
-"""Demo meetings of every body of the contract, 2015 to 2020, through the services: members
-in office (the organisations each body gathers, the co-chairs the contract names), held
-meetings with their agenda, attendance and relevé. A few years stay behind their minimum,
-as a real contract's do, so that the frequency check has something to show. Idempotent:
-nothing is created once the demo meetings exist."""
+"""Demo meetings of every body of the contract through the services, from its first year
+to its last one or to today (2015 to 2020; 2024 to now for the 2024-2030 contract):
+members in office (the organisations each body gathers, the co-chairs the contract names),
+held meetings with their agenda, attendance and relevé. A few years stay behind their
+minimum, as a real contract's do, so that the frequency check has something to show.
+Idempotent: nothing is created once the demo meetings exist."""
 
 import random
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,7 +29,7 @@ from gouvernance.services import (
     publier_releve,
     tenir_seance,
 )
-from historique.horloge import rejouer_a
+from historique.horloge import aujourdhui, rejouer_a
 
 # (code of the body, year) -> meetings held, where it differs from the body's minimum.
 ECARTS = {
@@ -37,8 +38,12 @@ ECARTS = {
     ("gt-developpement-economique", 2018): 1,
     ("gt-habitat-cadre-de-vie", 2020): 0,
     ("gt-education-parentalite", 2016): 3,
+    # The 2024-2030 contract.
+    ("copil-technique", 2025): 1,
+    ("gt-emploi-cadre-de-vie", 2024): 1,
 }
-# Bodies without a minimum still meet: the conseil citoyen and the platforms, from 2016.
+# Bodies without a minimum still meet: the conseil citoyen and the platforms, from the
+# contract's second year.
 SANS_MINIMUM = {Instance.Nature.CONSEIL_CITOYEN: 2, Instance.Nature.PLATEFORME: 1}
 MOIS = (3, 10, 6, 12)
 POINTS = {
@@ -120,7 +125,7 @@ def _nombre_de_seances(instance: Instance, annee: int) -> int:
         return ECARTS[(instance.code, annee)]
     if instance.reunions_min_par_an is not None:
         return instance.reunions_min_par_an
-    return SANS_MINIMUM.get(instance.nature, 0) if annee > 2015 else 0
+    return SANS_MINIMUM.get(instance.nature, 0) if annee > instance.contrat.date_debut.year else 0
 
 
 def _tenir(
@@ -171,14 +176,16 @@ def generer_demo_gouvernance(contrat: Contrat) -> DemoGouvernance:
         return bilan
     pilote = _pilote(contrat)
     rng = random.Random(f"gouvernance-{contrat.slug}")
+    # Held meetings only: a contract still running has had its meetings up to yesterday.
+    dernier_jour = min(contrat.date_fin, aujourdhui() - timedelta(days=1))
     with transaction.atomic():
         _installer_membres(contrat, pilote, bilan)
         installer_conseil_citoyen_demo(contrat, pilote, bilan)
-        for annee in range(contrat.date_debut.year, contrat.date_fin.year + 1):
-            for instance in contrat.instances.order_by("ordre"):
+        for annee in range(contrat.date_debut.year, dernier_jour.year + 1):
+            for instance in contrat.instances.select_related("contrat").order_by("ordre"):
                 for rang in range(_nombre_de_seances(instance, annee)):
                     jour = date(annee, MOIS[rang % len(MOIS)], 2 + 2 * instance.ordre)
-                    if contrat.date_debut <= jour <= contrat.date_fin:
+                    if contrat.date_debut <= jour <= dernier_jour:
                         _tenir(instance, jour, pilote, rng, bilan)
     return bilan
 
@@ -212,8 +219,9 @@ ACTEURS_LOCAUX = (
     ),
     ("demo-parents-eleves-quartier", "Collectif des parents d'élèves du quartier (démo)", ""),
 )
-INSTALLATION_DU_CONSEIL = date(2015, 4, 9)
-ADOPTION_DE_LA_CHARTE = date(2015, 5, 12)
+# In the contract's first year: (month, day).
+INSTALLATION_DU_CONSEIL = (4, 9)
+ADOPTION_DE_LA_CHARTE = (5, 12)
 TEXTE_DE_LA_CHARTE = (
     "Le conseil citoyen des Portes de Paris - Les Hautes-Noues est un espace de parole et "
     "de propositions, indépendant des pouvoirs publics. Il réunit un collège d'habitants "
@@ -229,22 +237,25 @@ def installer_conseil_citoyen_demo(
     contrat: Contrat, pilote: Utilisateur, bilan: DemoGouvernance
 ) -> None:
     """The conseil citoyen of the quartier through the services: eight habitants drawn by
-    lot (four women, four men) and five acteurs locaux from April 2015, the charter adopted
-    in May 2015. Idempotent: each part is skipped once its demo data exists."""
+    lot (four women, four men) and five acteurs locaux from April of the contract's first
+    year, the charter adopted in May. Idempotent: each part is skipped once its demo data
+    exists."""
     conseil = contrat.instances.filter(nature=Instance.Nature.CONSEIL_CITOYEN).first()
     if conseil is None:
         return
+    installation = date(contrat.date_debut.year, *INSTALLATION_DU_CONSEIL)
+    adoption = date(contrat.date_debut.year, *ADOPTION_DE_LA_CHARTE)
     college_installe = MembreInstance.objects.filter(
         instance=conseil, est_demo=True, college__gt=""
     ).exists()
     if not college_installe:
-        with rejouer_a(_moment(INSTALLATION_DU_CONSEIL, 18)):
+        with rejouer_a(_moment(installation, 18)):
             for nom, sexe in HABITANTS_TIRES_AU_SORT:
                 inscrire_au_conseil(
                     instance=conseil,
                     acteur=pilote,
                     college=MembreInstance.College.HABITANTS,
-                    date_debut=INSTALLATION_DU_CONSEIL,
+                    date_debut=installation,
                     nom=nom,
                     sexe=sexe,
                     tire_au_sort=True,
@@ -260,19 +271,19 @@ def installer_conseil_citoyen_demo(
                     instance=conseil,
                     acteur=pilote,
                     college=MembreInstance.College.ACTEURS_LOCAUX,
-                    date_debut=INSTALLATION_DU_CONSEIL,
+                    date_debut=installation,
                     nom=personne,
                     organisation=organisation,
                     est_demo=True,
                 )
                 bilan.membres += 1
     if charte_de(conseil) is None:
-        with rejouer_a(_moment(ADOPTION_DE_LA_CHARTE, 20)):
+        with rejouer_a(_moment(adoption, 20)):
             adopter_charte(
                 instance=conseil,
                 acteur=pilote,
                 texte=TEXTE_DE_LA_CHARTE,
-                adoptee_le=ADOPTION_DE_LA_CHARTE,
+                adoptee_le=adoption,
                 est_demo=True,
             )
         bilan.chartes += 1

@@ -1,5 +1,5 @@
-"""The forms of the conseil citoyen's page: they read what was typed, the services of
-gouvernance.conseil_citoyen decide."""
+"""The forms of the bodies' members and of the conseil citoyen's page: they read what was
+typed, the services of gouvernance.services and gouvernance.conseil_citoyen decide."""
 
 from django import forms
 
@@ -79,3 +79,58 @@ def premiere_erreur(form: forms.Form) -> str:
     for erreurs in form.errors.values():
         return erreurs[0]
     return "Le formulaire est incomplet."
+
+
+class MembreInstanceForm(forms.Form):
+    """A member of a body other than the conseil citoyen: an organisation of the contract,
+    a person, or a person for one; `organisations`: the choices offered."""
+
+    def __init__(self, *args, organisations: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"] = forms.TypedChoiceField(
+            label="Organisation représentée",
+            choices=[("", "— Aucune (personne qualifiée) —"), *organisations],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.Select(attrs={"class": "fr-select"}),
+            error_messages={
+                "invalid_choice": "Choisissez une organisation signataire du contrat ou "
+                "membre de cette instance."
+            },
+        )
+        self.order_fields(["organisation", "nom", "qualite", "role", "date_debut"])
+
+    nom = forms.CharField(
+        label="Nom de la personne",
+        help_text="Facultatif si une organisation est choisie.",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "fr-input"}),
+    )
+    qualite = forms.CharField(
+        label="Qualité",
+        help_text="Par exemple : adjointe au maire chargée de la politique de la ville.",
+        max_length=250,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "fr-input"}),
+    )
+    role = forms.ChoiceField(
+        label="Rôle dans l'instance",
+        choices=MembreInstance.Role.choices,
+        initial=MembreInstance.Role.MEMBRE,
+        widget=forms.Select(attrs={"class": "fr-select"}),
+        error_messages={
+            "required": "Choisissez le rôle : président, co-animateur, membre ou invité.",
+            "invalid_choice": "Choisissez le rôle : président, co-animateur, membre ou invité.",
+        },
+    )
+    date_debut = _champ_date("Début du mandat", "Indiquez la date de début du mandat.")
+
+    def clean(self):
+        donnees = super().clean()
+        if not donnees.get("organisation") and not (donnees.get("nom") or "").strip():
+            raise forms.ValidationError(
+                "Indiquez l'organisation représentée, la personne qui siège, ou les deux."
+            )
+        return donnees

@@ -10,9 +10,10 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from contrats.extensions import SectionDePage
-from contrats.models import Contrat, Engagement, Instance
+from contrats.models import Contrat, Engagement, Instance, Organisation
 from gouvernance import extensions
 from gouvernance.extensions import ObjetExaminable
 from gouvernance.models import Decision, MembreInstance, PointOrdreDuJour, Presence, Seance
@@ -161,6 +162,17 @@ class FrequenceInstance:
     def tenues_par_annee(self) -> dict[str, int]:
         return {str(f.annee): f.tenues for f in self.annees}
 
+    @property
+    def url(self) -> str:
+        """The body's page; the conseil citoyen's has its colleges and charter."""
+        return url_de_l_instance(self.instance)
+
+
+def url_de_l_instance(instance: Instance) -> str:
+    if instance.nature == Instance.Nature.CONSEIL_CITOYEN:
+        return reverse("gouvernance:conseil_citoyen", args=[instance.contrat.slug])
+    return reverse("gouvernance:instance", args=[instance.contrat.slug, instance.code])
+
 
 def annees_du_contrat(contrat: Contrat) -> list[int]:
     """The years the contract states, and those of its prolongation as far as they came."""
@@ -170,7 +182,7 @@ def annees_du_contrat(contrat: Contrat) -> list[int]:
 
 def frequences(contrat: Contrat) -> list[FrequenceInstance]:
     """Meetings held per body and year against the contract's minimum, in two queries."""
-    instances = list(contrat.instances.order_by("ordre"))
+    instances = list(contrat.instances.select_related("contrat").order_by("ordre"))
     comptes = {
         (ligne["instance"], ligne["annee"]): ligne["n"]
         for ligne in Seance.objects.filter(instance__contrat=contrat, statut=Seance.Statut.TENUE)
@@ -323,4 +335,61 @@ def section_des_frequences(contrat: Contrat) -> SectionDePage:
     return SectionDePage(
         "gouvernance/_frequences.html",
         {"contrat": contrat, "lignes": frequences(contrat), "annees": annees_du_contrat(contrat)},
+    )
+
+
+# ---------------------------------------------------------------- a body and its members
+
+
+@dataclass(frozen=True)
+class PageInstance:
+    instance: Instance
+    jour: Date
+    en_fonction: list[MembreInstance]
+    anciens: list[MembreInstance]
+    tenues_par_annee: list[Frequence]
+    organisations: list[tuple[int, str]]  # what the form offers to add (gestion only)
+    gestion: bool
+
+    @property
+    def est_conseil_citoyen(self) -> bool:
+        return self.instance.nature == Instance.Nature.CONSEIL_CITOYEN
+
+
+def organisations_pour_l_instance(instance: Instance) -> QuerySet[Organisation]:
+    """Who may sit for an organisation: the contract's signatories and the organisations
+    the contract names in the body."""
+    return Organisation.objects.filter(
+        Q(signatures__contrat=instance.contrat_id) | Q(instances=instance)
+    ).distinct()
+
+
+def instance_du_contrat(contrat: Contrat, code: str) -> Instance:
+    return get_object_or_404(contrat.instances.select_related("contrat"), code=code)
+
+
+def page_de_l_instance(instance: Instance, gestion: bool) -> PageInstance:
+    """A body of Article 3 §1: who sits in it today and who sat before, the meetings it
+    held each year against its minimum, and for the pilotage the organisations it may add."""
+    jour = aujourdhui()
+    membres = list(
+        MembreInstance.objects.filter(instance=instance)
+        .select_related("organisation")
+        .order_by("role", "organisation__nom", "nom", "date_debut")
+    )
+    en_fonction = [m for m in membres if m.date_debut <= jour and (m.date_fin or jour) >= jour]
+    ligne = next(f for f in frequences(instance.contrat) if f.instance.pk == instance.pk)
+    organisations = []
+    if gestion:
+        organisations = list(
+            organisations_pour_l_instance(instance).values_list("pk", "nom").order_by("nom")
+        )
+    return PageInstance(
+        instance=instance,
+        jour=jour,
+        en_fonction=en_fonction,
+        anciens=[m for m in membres if m not in en_fonction],
+        tenues_par_annee=ligne.annees,
+        organisations=organisations,
+        gestion=gestion,
     )

@@ -563,11 +563,43 @@ def joindre_document(
     return document
 
 
+def _verifier_debut_de_mandat(instance: Instance, date_debut: Date | None) -> None:
+    if date_debut is None:
+        raise DonneesInvalides("Indiquez la date de début du mandat.")
+    contrat = instance.contrat
+    if not contrat.date_debut <= date_debut <= contrat.fin_effective:
+        raise DonneesInvalides(
+            f"Le mandat ne peut commencer le {date_debut:%d/%m/%Y} : c'est hors de la période "
+            f"du contrat (du {contrat.date_debut:%d/%m/%Y} au {contrat.fin_effective:%d/%m/%Y})."
+        )
+
+
+def _dans(instance: Instance) -> str:
+    if instance.nature == Instance.Nature.CONSEIL_CITOYEN:
+        return "au conseil citoyen"
+    return f"à l'instance « {instance.nom} »"
+
+
+def _verifier_pas_deja_membre(
+    instance: Instance, organisation: Organisation | None, nom: str, jour: Date
+) -> None:
+    existant = (
+        membres_en_fonction(instance, jour)
+        .filter(nom__iexact=nom, organisation=organisation)
+        .first()
+    )
+    if existant is not None:
+        raise DonneesInvalides(
+            f"{existant} siège déjà {_dans(instance)} le {jour:%d/%m/%Y} "
+            f"(depuis le {existant.date_debut:%d/%m/%Y})."
+        )
+
+
 def ajouter_membre(
     *,
     instance: Instance,
     acteur: Utilisateur,
-    date_debut: Date,
+    date_debut: Date | None,
     role: str = MembreInstance.Role.MEMBRE,
     organisation: Organisation | None = None,
     nom: str = "",
@@ -583,6 +615,10 @@ def ajouter_membre(
         raise DonneesInvalides("Un membre est une organisation, une personne, ou les deux.")
     if college and instance.nature != Instance.Nature.CONSEIL_CITOYEN:
         raise DonneesInvalides("Seul le conseil citoyen a des collèges.")
+    if role not in MembreInstance.Role.values:
+        raise DonneesInvalides("Choisissez le rôle : président, co-animateur, membre ou invité.")
+    _verifier_debut_de_mandat(instance, date_debut)
+    _verifier_pas_deja_membre(instance, organisation, nom.strip(), date_debut)
     with transaction.atomic():
         membre = MembreInstance.objects.create(
             instance=instance,
@@ -606,10 +642,18 @@ def ajouter_membre(
     return membre
 
 
-def terminer_mandat(*, membre: MembreInstance, acteur: Utilisateur, date_fin: Date) -> None:
+def terminer_mandat(*, membre: MembreInstance, acteur: Utilisateur, date_fin: Date | None) -> None:
     _exiger_pilotage(acteur, membre.instance)
+    if date_fin is None:
+        raise DonneesInvalides("Indiquez la date de fin du mandat.")
+    if membre.date_fin is not None:
+        raise DonneesInvalides(
+            f"Le mandat de {membre} a déjà pris fin le {membre.date_fin:%d/%m/%Y}."
+        )
     if date_fin < membre.date_debut:
-        raise DonneesInvalides("La fin du mandat précède son début.")
+        raise DonneesInvalides(
+            f"La fin du mandat précède son début, le {membre.date_debut:%d/%m/%Y}."
+        )
     with transaction.atomic():
         MembreInstance.objects.filter(pk=membre.pk).update(date_fin=date_fin)
         enregistrer_evenement(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gouvernance import views, views_conseil
+from gouvernance import views, views_conseil, views_instances
 
 app_name = "gouvernance"
 
@@ -26,6 +26,14 @@ urlpatterns = [
     path(SEANCE + "releve.pdf", views.releve_pdf, name="releve_pdf"),
     path(SEANCE + "documents/", views.joindre_document, name="joindre_document"),
     path("reunions/documents/<int:pk>/", views.document, name="document"),
+]
+
+INSTANCE = CONTRAT + "instances/<slug:code>/"
+
+urlpatterns += [
+    path(INSTANCE, views_instances.instance, name="instance"),
+    path(INSTANCE + "membres/", views_instances.ajouter_membre, name="instance_membre"),
+    path(INSTANCE + "fin-de-mandat/", views_instances.terminer_mandat, name="instance_fin_mandat"),
 ]
 
 CONSEIL = CONTRAT + "conseil-citoyen/"

@@ -1,4 +1,5 @@
-"""Demo programmation: six years of calls for projects, lived through the real services.
+"""Demo programmation: the years of calls for projects of a contract, lived through the
+real services. For the 2015-2020 contract:
 
 - 2015: the call of the seed (25 March to 15 April 2015), whose dossiers are the 55 actions
   of the contract's plan d'actions, in its order, all programmed; porteurs, people targeted
@@ -9,7 +10,11 @@
   "soldé" stay conventionné here: their balance waits for the validated bilan of the
   action, which the demo of the app suivi files before paying it.
 
-Everything is drawn from one random generator seeded with 2015 (`Generateur`), before any
+A 2024-2030 contract gets the same years from its first one: its plan's call in 2024, then
+every year whose calendar is past (`derniere_annee_demontrable`), the renewals capped by
+the actions its plan has.
+
+Everything is drawn from one random generator seeded with the first year (`Generateur`), before any
 database read of demo objects: two runs compute the same data. The `Ecrivain` then lives
 each year as its people would, through the services the screens use: the pilote opens the
 call, fixes its envelopes and publishes it; each structure's porteur registers it, writes
@@ -49,7 +54,7 @@ from contrats.models import (
     Organisation,
 )
 from contrats.services import attribuer_habilitation
-from historique.horloge import maintenant, rejouer_a
+from historique.horloge import aujourdhui, maintenant, rejouer_a
 from programmation.demo_avis import generer_avis_demo
 from programmation.models import (
     AppelAProjets,
@@ -80,9 +85,9 @@ from programmation.services.structures import TYPES_ORGANISATION, creer_structur
 from programmation.services.transitions import transitionner
 from programmation.validateurs import cle_luhn
 
-GRAINE = 2015
-ANNEE_PLAN = 2015
-ANNEES_SUIVANTES = range(2016, 2021)
+# A year is demoed once its calendar is all past: its last step, the advances, is done
+# by the end of September (Calendrier).
+FIN_DU_CALENDRIER = (9, 30)
 COMPTES = {compte.identifiant: compte for compte in COMPTES_DEMO}
 # The structures of the printed porteur accounts: their actions come back every year.
 PORTEURS_DEMO = (COMPTES["porteur"], COMPTES["porteur2"])
@@ -429,10 +434,22 @@ def moment(jour: date, heure: int, minute: int = 0) -> datetime:
 # --- The plan of the demo --------------------------------------------------------------------
 
 
+def derniere_annee_demontrable(contrat: Contrat) -> int:
+    """The contract's last year whose whole calendar is past: the 2015-2020 contract's
+    2020, the 2024-2030 one's last year ended by September."""
+    annee = min(contrat.date_fin.year, aujourdhui().year)
+    return annee if date(annee, *FIN_DU_CALENDRIER) < aujourdhui() else annee - 1
+
+
 class Generateur:
     def __init__(self, contrat: Contrat):
         self.contrat = contrat
-        self.rng = random.Random(GRAINE)
+        # The contract's first year is the year of its plan's call, and seeds the draw.
+        self.annee_du_plan = contrat.date_debut.year
+        self.rng = random.Random(self.annee_du_plan)
+        self.annees_suivantes = range(
+            self.annee_du_plan + 1, derniere_annee_demontrable(contrat) + 1
+        )
         self.synthese = {**SYNTHESE_PAR_DEFAUT, **(contrat.synthese_plan or {})}
         self.fiches = list(
             FicheAction.objects.filter(ligne__contrat=contrat)
@@ -751,15 +768,16 @@ class Generateur:
             + [Statut.SOLDE] * (n // 5)
         )
         rng.shuffle(statuts)
-        cloture = date(ANNEE_PLAN, 4, 15)
+        annee = self.annee_du_plan
+        cloture = date(annee, 4, 15)
         dossiers = [
-            self._dossier(ANNEE_PLAN, r + 1, r, statuts[r], personnes[r], r in benevoles, cloture)
+            self._dossier(annee, r + 1, r, statuts[r], personnes[r], r in benevoles, cloture)
             for r in rangs
         ]
         return AppelDemo(
-            annee=ANNEE_PLAN,
-            titre="Appel à projets 2015 — premier plan d'actions",
-            date_ouverture=date(ANNEE_PLAN, 3, 25),
+            annee=annee,
+            titre=f"Appel à projets {annee} — premier plan d'actions",
+            date_ouverture=date(annee, 3, 25),
             date_cloture=cloture,
             priorites=(
                 "Mettre en œuvre le premier plan d'actions du contrat de ville, pilier par "
@@ -776,13 +794,14 @@ class Generateur:
 
     def appel_suivant(self, annee: int) -> AppelDemo:
         rng = self.rng
-        n = rng.randint(30, 45)
+        # 30 to 45 renewals, as many as the plan has actions at most.
+        n = min(rng.randint(30, 45), len(self.fiches))
         porteur_demo = [
             i for i, c in self.structure_de_la_fiche.items() if c in CODES_PORTEURS_DEMO
         ]
         autres = [i for i in range(len(self.fiches)) if i not in porteur_demo]
         retenues = sorted(porteur_demo + rng.sample(autres, n - len(porteur_demo)))
-        derniere = annee == ANNEES_SUIVANTES[-1]
+        derniere = annee == self.annees_suivantes[-1]
         statuts = quotas(n, STATUTS_DERNIERE_ANNEE if derniere else STATUTS_ANNEES_PASSEES)
         rng.shuffle(statuts)
         ouverture = date(annee, 1, rng.randint(10, 25))
@@ -817,7 +836,7 @@ class Generateur:
         )
 
     def appels(self) -> list[AppelDemo]:
-        return [self.appel_du_plan(), *(self.appel_suivant(a) for a in ANNEES_SUIVANTES)]
+        return [self.appel_du_plan(), *(self.appel_suivant(a) for a in self.annees_suivantes)]
 
 
 # --- When: the calendar of a call's year -----------------------------------------------------

@@ -1,4 +1,5 @@
-"""Demo bilans of the 2015-2019 actions, lived through the services at their dates.
+"""Demo bilans of the actions of every demo year but the last (2015-2019 for the 2015-2020
+contract), lived through the services at their dates.
 
 The programmation demo funds its actions and pays their advances; here each funded demo
 dossier gets its bilan the year after its action (Article 3 §1.5: yearly bilans). The
@@ -30,7 +31,6 @@ from programmation.services.paiements import enregistrer_paiement, total_paye
 from suivi.models import Bilan, CodeTransitionBilan, StatutBilan
 from suivi.services import bilans as services
 
-ANNEES = range(2015, 2020)
 # The turn of the funded dossiers whose balance the generator did not draw.
 PARCOURS = ("attendu", "depose", "a_corriger", "non_realisation", "report")
 COMPTE_EN_ECART = "60"
@@ -202,16 +202,17 @@ class Ecrivain:
     def __init__(self, contrat: Contrat, resultat: BilanDemo):
         self.contrat = contrat
         self.resultat = resultat
-        self.tires = {
-            d.numero: d.statut for appel in Generateur(contrat).appels() for d in appel.dossiers
-        }
+        appels = Generateur(contrat).appels()
+        self.tires = {d.numero: d.statut for appel in appels for d in appel.dossiers}
+        # The last year's actions are still running: their bilans come next year.
+        self.annees = [appel.annee for appel in appels[:-1]]
 
     def dossiers(self) -> list[Dossier]:
         return list(
             Dossier.objects.filter(
                 appel__contrat=self.contrat,
                 est_demo=True,
-                appel__annee__in=ANNEES,
+                appel__annee__in=self.annees,
                 statut__in=services.STATUTS_FINANCES,
             )
             .select_related("appel__contrat", "structure__organisation")

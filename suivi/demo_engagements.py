@@ -1,4 +1,6 @@
-"""Demo follow-ups of the signatories' engagements, 2015 to 2020, through the services.
+"""Demo follow-ups of the signatories' engagements through the services, every year of
+the contract whose December review is past (2015 to 2020; 2024 and 2025 for the
+2024-2030 contract, whose measurable engagements also report their indicator's value).
 
 Every year, in November, an agent of each signatory proposes the follow-up of each of its
 engagements (Article 2 §2): the État's delegate for the État, the pilote for the commune,
@@ -7,8 +9,8 @@ the COPIL technique reviews them at its December séance (Article 3 §1.2), the 
 on the pilote's own proposals, the État. Most engagements start, are under way, then
 kept; a few are not kept or no longer apply, with a comment that says why; some cite the
 funded dossiers of the year that carried them out, or a link. A few proposals are sent
-back "à revoir" and proposed again before the end of the year; in 2020, the last year,
-some are still to review and a few still "à revoir".
+back "à revoir" and proposed again before the end of the year; in the last year, some
+are still to review and a few still "à revoir".
 
 Each step is replayed at its date (`historique.horloge.rejouer_a`); the follow-ups and the
 séances are marked est_demo. Everything is drawn from random generators seeded with the
@@ -19,6 +21,7 @@ that already has a follow-up is left as it is: a second run creates nothing.
 import random
 from collections import Counter
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
@@ -28,13 +31,14 @@ from contrats.selectors import premiere_personne
 from contrats.services import attribuer_habilitation
 from gouvernance.models import Seance
 from gouvernance.services import creer_seance
-from historique.horloge import maintenant, rejouer_a
+from historique.horloge import aujourdhui, maintenant, rejouer_a
 from programmation.demo import DOMAINE_COURRIEL, PREFIXE_CODE, moment
 from programmation.etats import STATUTS_PROGRAMMES
 from programmation.models import Dossier
 from suivi import permissions
 from suivi.models import StatutEngagement, SuiviEngagement
 from suivi.services.engagements import (
+    STATUTS_MESURES,
     Examen,
     examiner_suivi_engagement,
     proposer_suivi_engagement,
@@ -42,8 +46,6 @@ from suivi.services.engagements import (
 from suivi.services.evaluations import annees_du_contrat
 
 Statut = StatutEngagement
-ANNEES = range(2015, 2021)
-DERNIERE = ANNEES[-1]
 JOUR_PROPOSITION = (11, 3)  # 3 November: the signatories propose
 JOUR_SEANCE = (12, 10)  # 10 December: the COPIL technique reviews
 JOUR_REPRISE = (12, 17)  # what was sent back is proposed again…
@@ -88,8 +90,8 @@ BILAN = ("suivis", "validés", "revus puis validés", "à revoir", "proposés", 
 
 
 def _destin(engagement: Engagement) -> tuple[int, int, str | None, int]:
-    """When work on the engagement starts and when it is kept (indexes of ANNEES), and
-    whether it ends not kept or without object, from which year."""
+    """When work on the engagement starts and when it is kept (years after the contract's
+    first), and whether it ends not kept or without object, from which year."""
     tirage = random.Random(f"engagement-{engagement.section.numero}-{engagement.ordre}")
     debut = tirage.choice((0, 0, 0, 1, 1, 2))
     tenu = debut + tirage.choice((1, 2, 2, 3, 4, 6))
@@ -104,7 +106,7 @@ def _destin(engagement: Engagement) -> tuple[int, int, str | None, int]:
 
 def statut_demo(engagement: Engagement, annee: int) -> str:
     debut, tenu, fin, depuis = _destin(engagement)
-    rang = annee - ANNEES[0]
+    rang = annee - engagement.section.contrat.date_debut.year
     if fin and rang >= depuis:
         return fin
     if rang < debut:
@@ -112,9 +114,39 @@ def statut_demo(engagement: Engagement, annee: int) -> str:
     return Statut.EN_COURS if rang < tenu else Statut.TENU
 
 
+def valeur_demo(engagement: Engagement, annee: int, statut: str) -> Decimal | None:
+    """Where a measurable engagement's indicator stands that year: on the way to its
+    target while under way, at or past it once kept, well short of it when not kept."""
+    if not engagement.est_mesurable or statut not in STATUTS_MESURES:
+        return None
+    debut = engagement.section.contrat.date_debut.year
+    echeance = max(engagement.annee_cible or annee, debut + 1)
+    avancement = min(1, (annee - debut + 1) / (echeance - debut + 1))
+    tirage = random.Random(f"valeur-{engagement.section.numero}-{engagement.ordre}-{annee}")
+    part = {
+        Statut.TENU: 1 + tirage.uniform(0, 0.15),
+        Statut.EN_COURS: avancement * tirage.uniform(0.6, 0.95),
+        Statut.NON_TENU: avancement * tirage.uniform(0.1, 0.4),
+    }[statut]
+    return (engagement.valeur_cible * Decimal(str(round(part, 3)))).quantize(
+        Decimal("1"), rounding=ROUND_HALF_UP
+    )
+
+
+def annees_demontrables(contrat: Contrat) -> list[int]:
+    """The contract's years whose December review is past (the last one, included)."""
+    return [
+        a
+        for a in annees_du_contrat(contrat)
+        if a <= contrat.date_fin.year and date(a, *JOUR_VALIDATION) < aujourdhui()
+    ]
+
+
 class Ecrivain:
     def __init__(self, contrat: Contrat):
         self.contrat = contrat
+        annees = annees_demontrables(contrat)
+        self.derniere = annees[-1] if annees else None
         self.bilan: Counter = Counter()
         self.agents: dict[int, Utilisateur] = {}
         self.examinateurs = [
@@ -230,6 +262,7 @@ class Ecrivain:
                 statut=statut,
                 commentaire=tirage.choice(COMMENTAIRES[statut]),
                 lien=lien,
+                valeur_atteinte=valeur_demo(engagement, annee, statut),
                 dossiers=dossiers,
                 acteur=self.agent(engagement),
                 version=0,
@@ -238,7 +271,7 @@ class Ecrivain:
 
     def examiner(self, suivi: SuiviEngagement, annee: int, rang: int, seance: Seance | None):
         tirage = random.Random(f"examen-{suivi.engagement_id}-{annee}")
-        if annee == DERNIERE and tirage.random() < PART_EN_ATTENTE:
+        if annee == self.derniere and tirage.random() < PART_EN_ATTENTE:
             self.bilan["proposés"] += 1
             return
         seance_jour = date(annee, *JOUR_SEANCE)
@@ -255,7 +288,7 @@ class Ecrivain:
         if not a_revoir:
             self.bilan["validés"] += 1
             return
-        if annee == DERNIERE:
+        if annee == self.derniere:
             self.bilan["à revoir"] += 1
             return
         with rejouer_a(moment(date(annee, *JOUR_REPRISE), 11, rang % 60)):
@@ -265,6 +298,7 @@ class Ecrivain:
                 statut=suivi.statut,
                 commentaire=f"{suivi.commentaire} {REPRISE}",
                 lien=suivi.lien,
+                valeur_atteinte=suivi.valeur_atteinte,
                 dossiers=list(suivi.dossiers.all()),
                 acteur=self.agent(suivi.engagement),
                 version=suivi.version,
@@ -298,8 +332,8 @@ class Ecrivain:
 
 
 def generer_suivis_engagements(contrat: Contrat) -> dict[str, int]:
-    """Propose and review, at their dates, the 2015-2020 follow-up of every engagement of
-    the contract; what was created, by kind (nothing on a second run)."""
+    """Propose and review, at their dates, the yearly follow-up of every engagement of the
+    contract (annees_demontrables); what was created, by kind (nothing on a second run)."""
     engagements = list(
         Engagement.objects.filter(section__contrat=contrat)
         .select_related("section__contrat")
@@ -309,7 +343,6 @@ def generer_suivis_engagements(contrat: Contrat) -> dict[str, int]:
     if not ecrivain.examinateurs:
         return {}
     with transaction.atomic():
-        for annee in ANNEES:
-            if annee in annees_du_contrat(contrat):
-                ecrivain.annee(annee, engagements)
+        for annee in annees_demontrables(contrat):
+            ecrivain.annee(annee, engagements)
     return {cle: ecrivain.bilan[cle] for cle in BILAN}

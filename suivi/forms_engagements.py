@@ -87,6 +87,7 @@ class PropositionSuiviForm(_FormEngagement):
                 statut=suivi.statut,
                 commentaire=suivi.commentaire,
                 lien=suivi.lien,
+                valeur_atteinte=suivi.valeur_atteinte,
                 dossiers=[pk for pk, _ in suivi.dossiers_cites],
             )
         kwargs.setdefault("initial", initial)
@@ -113,6 +114,24 @@ class PropositionSuiviForm(_FormEngagement):
             required=False,
             error_messages={"invalid": "Saisissez une adresse web complète (https://…)."},
         )
+        if bloc.mesurable:
+            self.fields["valeur_atteinte"] = forms.DecimalField(
+                label=f"{bloc.indicateur} : valeur atteinte en {annee}"
+                f"{f' ({bloc.unite})' if bloc.unite else ''}",
+                help_text=f"Cible : {bloc.cible}. Obligatoire pour proposer un engagement en "
+                "cours, tenu ou non tenu.",
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+                required=False,
+                localize=True,
+                error_messages={
+                    "invalid": "Saisissez un nombre, par exemple 45 ou 12,5.",
+                    "min_value": "La valeur atteinte ne peut pas être négative.",
+                    "max_digits": "Ce nombre est trop grand.",
+                    "max_decimal_places": "Deux décimales au plus.",
+                },
+            )
         limite = settings.TAILLE_MAX_PIECE_JOINTE // (1024 * 1024)
         remplace = " Il remplace le document déjà joint." if suivi and suivi.document else ""
         self.fields["document"] = forms.FileField(
@@ -156,6 +175,7 @@ class PropositionSuiviForm(_FormEngagement):
             "statut": d["statut"],
             "commentaire": d["commentaire"],
             "lien": d["lien"],
+            "valeur_atteinte": d.get("valeur_atteinte"),
             "document": d["document"] or None,
             "dossiers": d.get("dossiers", []),
             "version": d["version"],

@@ -1,5 +1,6 @@
 """Who reaches each page of the meetings: the pilotage convenes and decides; a body's
-meetings are read by the pilotage and by those who sit in it; the calendar is public."""
+meetings are read by the pilotage and by those who sit in it; the calendar and a body's
+page (its members) are public, its members recorded by the pilotage."""
 
 from datetime import timedelta
 
@@ -31,6 +32,9 @@ PILOTAGE_POST = PILOTAGE_PAGE | {"pilote": TRAITE, "etat": TRAITE}
 MATRICE = {
     "calendrier": PUBLIC,
     "frequences": PUBLIC,
+    "instance": PUBLIC,
+    "instance_membre": PILOTAGE_POST,
+    "instance_fin_mandat": PILOTAGE_POST,
     "reunions": {
         "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
         "porteur": REFUS, "membre": PAGE,
@@ -61,6 +65,8 @@ def _seance(villiers) -> Seance:
 
 
 def _url(nom: str, villiers) -> str:
+    if nom.startswith("instance"):
+        return reverse(f"gouvernance:{nom}", args=[villiers.slug, "copil-technique"])
     if nom in ("calendrier", "frequences", "reunions", "nouvelle_reunion"):
         return reverse(f"gouvernance:{nom}", args=[villiers.slug])
     seance = _seance(villiers)

@@ -102,6 +102,8 @@ def test_helpers_split_exactly_and_compute_luhn_keys():
     valider_siret(siret)
 
 
+# One process builds the class's demo once (bin/tester runs two).
+@pytest.mark.xdist_group("demo-programmation")
 @pytest.mark.usefixtures("demo")
 class TestDemoGeneree:
     def test_2015_plan_is_the_seed_plan_with_its_shares(self, demo, client):

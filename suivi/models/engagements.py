@@ -62,6 +62,10 @@ class SuiviEngagement(models.Model):
     document_empreinte = models.CharField(
         "empreinte SHA-256 du document", max_length=64, blank=True
     )
+    # The indicator's value reached that year, for the engagements with a measurable target.
+    valeur_atteinte = models.DecimalField(
+        "valeur atteinte", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     dossiers = models.ManyToManyField(
         Dossier,
         related_name="suivis_engagements",
@@ -115,6 +119,10 @@ class SuiviEngagement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["engagement", "annee"], name="suivi_engagement_un_par_annee"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valeur_atteinte__gte=0) | models.Q(valeur_atteinte=None),
+                name="suivi_engagement_valeur_positive",
             ),
             models.CheckConstraint(
                 condition=~models.Q(proposition=PropositionSuivi.A_REVOIR)

@@ -29,6 +29,7 @@ from suivi import permissions
 from suivi.models import PropositionSuivi, StatutEngagement, SuiviEngagement
 from suivi.selectors.tableau_de_bord import LienExport
 from suivi.services.evaluations import annees_du_contrat
+from territoires.nombres import nombre_lisible
 
 Statut = StatutEngagement
 Proposition = PropositionSuivi
@@ -323,6 +324,8 @@ class LigneSuivi:
     statut_libelle: str
     badge: str
     commentaire: str
+    valeur_atteinte: object  # Decimal | None: the form's initial value
+    valeur: str  # "45 enfants", "" when the engagement has no measured target
     proposition: str
     proposition_libelle: str
     badge_proposition: str
@@ -358,7 +361,12 @@ class BlocEngagement:
     ordre: int
     rubrique: str
     texte: str
+    # The measured target of the 2024-2030 generation's engagements ("" when none).
+    indicateur: str
+    unite: str
+    cible: str
     suivis: list[LigneSuivi]
+    colonnes: int  # of its table, for the row that says it has no follow-up
     # The follow-up of the year the forms are about, if any, and what the reader may do.
     suivi_de_l_annee: LigneSuivi | None
     peut_proposer: bool
@@ -366,6 +374,10 @@ class BlocEngagement:
     @property
     def ancre(self) -> str:
         return f"engagement-{self.pk}"
+
+    @property
+    def mesurable(self) -> bool:
+        return bool(self.cible)
 
     @property
     def proposable(self) -> bool:
@@ -423,7 +435,12 @@ class PageSignataire:
 
 
 def _ligne(
-    suivi: SuiviEngagement, contrat: Contrat, complet: bool, utilisateur, d: Droits
+    suivi: SuiviEngagement,
+    engagement: Engagement,
+    contrat: Contrat,
+    complet: bool,
+    utilisateur,
+    d: Droits,
 ) -> LigneSuivi:
     commun = {
         "pk": suivi.pk,
@@ -433,6 +450,8 @@ def _ligne(
         "statut_libelle": suivi.get_statut_display(),
         "badge": BADGES[suivi.statut],
         "commentaire": suivi.commentaire,
+        "valeur_atteinte": suivi.valeur_atteinte,
+        "valeur": _valeur(suivi, engagement),
         "proposition": suivi.proposition,
         "proposition_libelle": suivi.get_proposition_display(),
         "badge_proposition": BADGES_PROPOSITION[suivi.proposition],
@@ -465,6 +484,12 @@ def _ligne(
         peut_examiner=peut_examiner,
         motif_refus_examen=permissions.MOTIF_PROPRE_PROPOSITION if propre else "",
     )
+
+
+def _valeur(suivi: SuiviEngagement, engagement: Engagement) -> str:
+    if suivi.valeur_atteinte is None:
+        return ""
+    return f"{nombre_lisible(suivi.valeur_atteinte)} {engagement.unite}".strip()
 
 
 def _propose(suivi: SuiviEngagement) -> str:
@@ -568,14 +593,21 @@ def _bloc(
     utilisateur,
     d: Droits,
 ) -> BlocEngagement:
-    lignes = [_ligne(suivi, contrat, complet, utilisateur, d) for suivi in engagement.lus]
+    lignes = [
+        _ligne(suivi, engagement, contrat, complet, utilisateur, d) for suivi in engagement.lus
+    ]
     return BlocEngagement(
         pk=engagement.pk,
         numero=f"{engagement.section.numero} n° {engagement.ordre}",
         ordre=engagement.ordre,
         rubrique=engagement.rubrique or "",
         texte=engagement.texte,
+        indicateur=engagement.indicateur if engagement.est_mesurable else "",
+        unite=engagement.unite,
+        cible=engagement.cible,
         suivis=lignes,
+        # Année, statut, commentaire, examen; evidence for full readers; the value reached.
+        colonnes=4 + complet + engagement.est_mesurable,
         suivi_de_l_annee=next((ligne for ligne in lignes if ligne.annee == saisie), None),
         peut_proposer=peut_proposer and saisie is not None,
     )

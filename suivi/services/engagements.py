@@ -10,6 +10,7 @@ before anything is written, files included.
 
 import hashlib
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -38,6 +39,10 @@ from suivi.services.evaluations import annees_du_contrat
 Proposition = PropositionSuivi
 # A commitment not kept, or that no longer applies, is explained.
 STATUTS_EXPLIQUES = frozenset({StatutEngagement.NON_TENU, StatutEngagement.SANS_OBJET})
+# A measurable engagement under way, kept or not kept says where its indicator stands.
+STATUTS_MESURES = frozenset(
+    {StatutEngagement.EN_COURS, StatutEngagement.TENU, StatutEngagement.NON_TENU}
+)
 REFUS_EXAMEN = (
     "Seul le comité de pilotage technique (pilote et État) examine le suivi des engagements."
 )
@@ -94,6 +99,24 @@ def _verifier_saisie(statut: str, commentaire: str, lien: str, document: Uploade
             raise DonneesInvalides("Le document n'est pas joint au suivi.", erreurs)
 
 
+def _verifier_valeur(
+    engagement: Engagement, annee: int, statut: str, valeur: Decimal | None, brouillon: bool
+) -> None:
+    if valeur is None:
+        if engagement.est_mesurable and not brouillon and statut in STATUTS_MESURES:
+            raise DonneesInvalides(
+                f"Indiquez la valeur atteinte en {annee} de l'indicateur "
+                f"« {engagement.indicateur} » (cible : {engagement.cible})."
+            )
+        return
+    if not engagement.est_mesurable:
+        raise DonneesInvalides(
+            "Cet engagement n'a pas d'indicateur chiffré : il ne prend pas de valeur atteinte."
+        )
+    if valeur < 0:
+        raise DonneesInvalides("La valeur atteinte ne peut pas être négative.")
+
+
 def verifier_dossiers(contrat: Contrat, annee: int, dossiers: Iterable[Dossier]) -> list[Dossier]:
     """The funded dossiers of the contract that carried the engagement out up to `annee`."""
     dossiers = list(dossiers)
@@ -147,10 +170,16 @@ def _etat(suivi: SuiviEngagement) -> dict[str, object]:
         "statut": suivi.statut,
         "commentaire": suivi.commentaire,
         "lien": suivi.lien,
+        "valeur_atteinte": _valeur_exacte(suivi.valeur_atteinte),
         "document": suivi.document_nom,
         "document_empreinte": suivi.document_empreinte,
         "proposition": suivi.proposition,
     }
+
+
+def _valeur_exacte(valeur: Decimal | None) -> str | None:
+    # "45" whether it was typed "45" or read back "45.00": the history sees no false change.
+    return None if valeur is None else format(valeur.normalize(), "f")
 
 
 # ---------------------------------------------------------------- proposing
@@ -165,6 +194,7 @@ def proposer_suivi_engagement(
     version: int,
     commentaire: str = "",
     lien: str = "",
+    valeur_atteinte: Decimal | None = None,
     document: UploadedFile | None = None,
     dossiers: Iterable[Dossier] = (),
     brouillon: bool = False,
@@ -172,6 +202,7 @@ def proposer_suivi_engagement(
 ) -> SuiviEngagement:
     """Save the year's follow-up of an engagement as a draft, or propose it to the COPIL
     technique. `version`: that of the follow-up the form was built on (0: there was none).
+    `valeur_atteinte`: the indicator's value that year, for a measurable engagement.
     A new document replaces the former one; without one, the former one stays."""
     commentaire, lien = commentaire.strip(), lien.strip()
     contrat = engagement.section.contrat
@@ -179,6 +210,7 @@ def proposer_suivi_engagement(
         raise DroitInsuffisant(_refus_de_proposition(engagement))
     verifier_annee(contrat, annee)
     _verifier_saisie(statut, commentaire, lien, document)
+    _verifier_valeur(engagement, annee, statut, valeur_atteinte, brouillon)
     dossiers = verifier_dossiers(contrat, annee, dossiers)
     stockage = SuiviEngagement._meta.get_field("document").storage
     nouveau_fichier = ""
@@ -199,6 +231,7 @@ def proposer_suivi_engagement(
             suivi.statut = statut
             suivi.commentaire = commentaire
             suivi.lien = lien
+            suivi.valeur_atteinte = valeur_atteinte
             if document is not None:
                 nouveau_fichier = _joindre(suivi, document)
             if not brouillon:

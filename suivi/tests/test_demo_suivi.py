@@ -41,6 +41,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
+# One process builds the class's demo once (bin/tester runs two).
+@pytest.mark.xdist_group("demo-suivi")
 @pytest.mark.usefixtures("demo")
 class TestDemoSuivi:
     def test_bilans_in_every_state_with_balances_paid_after_validation(self, demo):

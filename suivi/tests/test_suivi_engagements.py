@@ -697,6 +697,8 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+# One process builds the class's demo once (bin/tester runs two).
+@pytest.mark.xdist_group("demo-engagements")
 @pytest.mark.usefixtures("demo")
 class TestDemoDesEngagements:
     def test_every_engagement_has_its_follow_up_of_every_year_of_the_contract(self, demo):

@@ -42,6 +42,8 @@ MESSAGE_CONFLIT = "Ce dossier a été modifié par quelqu'un d'autre pendant vot
 MESSAGE_DEPASSEMENT = "dépasserait le montant accordé"
 MESSAGE_PAIEMENT = "Le paiement est enregistré."
 CENTIME = Decimal("0.01")
+# The module's installation is prepared once, on one of bin/tester's two processes.
+pytestmark = pytest.mark.xdist_group("serveur-de-production")
 
 
 @pytest.fixture(scope="module")

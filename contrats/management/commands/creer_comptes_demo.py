@@ -5,17 +5,29 @@ from contrats.models import Contrat
 
 
 class Command(BaseCommand):
-    help = "Crée un compte de démonstration par rôle sur un contrat et les affiche."
+    help = (
+        "Crée un compte de démonstration par rôle, habilité sur chaque contrat chargé (ou sur "
+        "ceux nommés par --contrat), et les affiche."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--contrat", default="villiers-sur-marne-2015-2020")
+        parser.add_argument("--contrat", action="append", default=[], dest="contrats")
 
-    def handle(self, *args, contrat: str, **options) -> None:
-        cible = Contrat.objects.filter(slug=contrat).first()
-        if cible is None:
-            raise CommandError(f"Contrat « {contrat} » introuvable : chargez-le d'abord.")
-        comptes = creer_comptes_demo(cible)
-        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({cible.titre}) :"))
+    def handle(self, *args, contrats: list[str], **options) -> None:
+        cibles = list(Contrat.objects.order_by("date_debut"))
+        if contrats:
+            cibles = [c for c in cibles if c.slug in contrats]
+            inconnus = sorted(set(contrats) - {c.slug for c in cibles})
+            if inconnus:
+                raise CommandError(
+                    f"Contrat « {', '.join(inconnus)} » introuvable : chargez-le d'abord."
+                )
+        if not cibles:
+            raise CommandError("Aucun contrat chargé : lancez d'abord charger_contrat.")
+        for cible in cibles:
+            comptes = creer_comptes_demo(cible)
+        titres = " ; ".join(c.titre for c in cibles)
+        self.stdout.write(self.style.SUCCESS(f"Comptes de démonstration ({titres}) :"))
         for compte in comptes:
             self.stdout.write(
                 f"  {compte.role.label:<40} identifiant : {compte.identifiant:<10}"
