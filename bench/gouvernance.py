@@ -1,5 +1,7 @@
 """Benchmark of the bodies' meetings on the demo data: a meeting's page, its relevé PDF,
-the meetings' list, the frequency table, the public calendar and the two API resources.
+the meetings' list, the frequency table, a body's members, the public calendar and the two
+API resources; then the 2024-2030 contract: its demo years' generation and the follow-up
+page of its measurable engagements.
 
     .venv/bin/python bench/gouvernance.py [--repetitions 30] [--database-url URL]
 
@@ -35,7 +37,16 @@ def preparer() -> list[str]:
     debut = time.perf_counter()
     resultat = generer_demo_gouvernance(contrat)
     duree = (time.perf_counter() - debut) * 1000
-    return [resume(f"génération de la gouvernance de démo ({resultat.total} objets)", [duree])]
+    lignes = [resume(f"génération de la gouvernance de démo ({resultat.total} objets)", [duree])]
+    debut = time.perf_counter()
+    eq2030, _ = charger_contrat(dossier=DOSSIER_VILLIERS.parent / "villiers-sur-marne-2024-2030")
+    creer_comptes_demo(eq2030)
+    generer_demo(eq2030)
+    generer_demo_gouvernance(eq2030)
+    generer_demo_suivi(eq2030)
+    duree = (time.perf_counter() - debut) * 1000
+    lignes.append(resume("chargement et démo complète du contrat 2024-2030", [duree]))
+    return lignes
 
 
 def _requetes(client, url: str) -> int:
@@ -60,7 +71,8 @@ def bench_pages(repetitions: int) -> list[str]:
     from contrats.models import Contrat
     from gouvernance.models import Seance
 
-    contrat = Contrat.objects.get()
+    contrat = Contrat.objects.get(slug="villiers-sur-marne-2015-2020")
+    eq2030 = Contrat.objects.get(slug="villiers-sur-marne-2024-2030")
     pilote = Client()
     pilote.force_login(Utilisateur.objects.get(username="pilote"))
     public = Client()
@@ -85,6 +97,16 @@ def bench_pages(repetitions: int) -> list[str]:
             "réunions tenues au regard du minimum",
             public,
             reverse("gouvernance:frequences", args=[contrat.slug]),
+        ),
+        (
+            "membres du COPIL technique (pilote, formulaires)",
+            pilote,
+            reverse("gouvernance:instance", args=[contrat.slug, "copil-technique"]),
+        ),
+        (
+            "suivi des engagements mesurables de la commune, 2024-2030 (pilote)",
+            pilote,
+            reverse("suivi:suivi_engagements_signataire", args=[eq2030.slug, "commune"]),
         ),
         (
             "calendrier iCalendar public",
