@@ -20,6 +20,7 @@ from contrats.models import (
     SectionEngagements,
     Signataire,
 )
+from territoires.nombres import en_lettres
 
 
 def cle_numero(numero: str) -> tuple[int, ...]:
@@ -83,20 +84,16 @@ class PresentationCadre:
     niveau: str  # "Pilier" or "Priorité locale", before a level's number
 
 
-def _nombre_en_lettres(n: int) -> str:
-    return {1: "une", 2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six"}.get(n, str(n))
-
-
 def presentation_du_cadre(contrat: Contrat, axes: int, niveaux: int) -> PresentationCadre:
     regle = contrat.regle
     pluriel = regle.niveau_pluriel if niveaux > 1 else regle.niveau
     resume = (
-        f"{_nombre_en_lettres(axes).capitalize()} thématiques transversales et "
-        f"{_nombre_en_lettres(niveaux)} {pluriel}"
+        f"{en_lettres(axes, feminin=True).capitalize()} thématiques transversales et "
+        f"{en_lettres(niveaux, feminin=regle.priorites_locales)} {pluriel}"
     )
     if not niveaux:
         resume = (
-            f"{_nombre_en_lettres(axes).capitalize()} thématiques transversales ; les "
+            f"{en_lettres(axes, feminin=True).capitalize()} thématiques transversales ; les "
             f"{regle.niveau_pluriel} du contrat restent à fixer."
         )
     elif regle.priorites_locales:

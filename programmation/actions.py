@@ -40,3 +40,11 @@ class ActionProgrammation(models.TextChoices):
         "avis_conseil_citoyen.tacite",
         "Avis du conseil citoyen réputé favorable (pas de réponse dans le mois)",
     )
+    CPO_SIGNATURE = (
+        "convention_pluriannuelle.signature",
+        "Convention pluriannuelle d'objectifs signée",
+    )
+    CPO_RATTACHEMENT = (
+        "dossier.convention_pluriannuelle",
+        "Convention pluriannuelle d'objectifs du dossier modifiée",
+    )

@@ -36,7 +36,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from itertools import product
 
 from django.db import transaction
@@ -49,6 +49,7 @@ from contrats.models import (
     AxeTransversal,
     Contrat,
     FicheAction,
+    Generation,
     Habilitation,
     Instance,
     Organisation,
@@ -60,6 +61,7 @@ from programmation.models import (
     AppelAProjets,
     CodeTransition,
     Convention,
+    ConventionPluriannuelle,
     Dossier,
     Financement,
     NatureCredit,
@@ -70,6 +72,10 @@ from programmation.models import (
 )
 from programmation.services.appels import DonneesAppel, creer_appel, fixer_enveloppe, publier_appel
 from programmation.services.comites import DecisionDemandee
+from programmation.services.conventions_pluriannuelles import (
+    rattacher_convention_pluriannuelle,
+    signer_convention_pluriannuelle,
+)
 from programmation.services.dossiers import (
     SectionAction,
     creer_dossier,
@@ -361,6 +367,7 @@ class Bilan:
     seances: int = 0
     transitions: int = 0
     conventions: int = 0
+    conventions_pluriannuelles: int = 0
     paiements: int = 0
     comptes: int = 0
     avis_conseil_citoyen: int = 0
@@ -379,6 +386,7 @@ class Bilan:
             "séances de comité": self.seances,
             "changements de statut": self.transitions,
             "conventions": self.conventions,
+            "conventions pluriannuelles": self.conventions_pluriannuelles,
             "paiements": self.paiements,
             "comptes sans mot de passe": self.comptes,
             "avis du conseil citoyen": self.avis_conseil_citoyen,
@@ -945,6 +953,60 @@ DECISIONS_DU_COPIL = {
 }
 
 
+@dataclass(frozen=True)
+class PlanCPO:
+    """The 2024-2030 demo's convention pluriannuelle d'objectifs: the commune funds the
+    first demo association three years running, one dossier a year, under a yearly amount
+    that covers what each of those dossiers asks it."""
+
+    numero: str
+    intitule: str
+    annees: list[int]
+    dossiers: frozenset[str]  # the numbers of the dossiers it carries
+    montant_annuel: Decimal
+
+    @classmethod
+    def du_contrat(cls, contrat: Contrat, appels: list["AppelDemo"]) -> "PlanCPO | None":
+        if contrat.generation != Generation.G2024_2030:
+            return None
+        code = COMPTES["porteur"].organisation
+        annees, dossiers, demandes = [], [], []
+        for appel in appels[: contrat.regle.duree_max_cpo]:
+            candidats = [d for d in appel.dossiers if d.structure == code]
+            if not candidats:
+                break
+            dossier = max(candidats, key=lambda d: (_demande_a_la_commune(d), d.numero))
+            annees.append(appel.annee)
+            dossiers.append(dossier.numero)
+            demandes.append(_demande_a_la_commune(dossier))
+        if not annees or not max(demandes):
+            return None
+        # Rounded up to the next thousand euros, as such agreements are written.
+        plafond = (max(demandes) / 1000).to_integral_value(rounding=ROUND_CEILING) * 1000
+        return cls(
+            numero=f"CPO-{annees[0]}-001",
+            intitule=f"Convention pluriannuelle d'objectifs {annees[0]}-{annees[-1]} : "
+            "accompagnement éducatif au quartier",
+            annees=annees,
+            dossiers=frozenset(dossiers),
+            montant_annuel=Decimal(plafond),
+        )
+
+    def porte(self, demo: "DossierDemo") -> bool:
+        return demo.numero in self.dossiers
+
+
+def _demande_a_la_commune(demo: "DossierDemo") -> Decimal:
+    return sum(
+        (
+            ligne.montant
+            for ligne in demo.budget
+            if ligne.compte == "74" and ligne.financeur == COMMUNE
+        ),
+        Decimal(0),
+    )
+
+
 class DemoImpossible(Exception):
     """The contract lacks what the demo needs, or the demo did not reach what it drew."""
 
@@ -971,7 +1033,9 @@ class DossierEcrit:
 class Ecrivain:
     """Lives each demo year through the services, every step replayed at its date."""
 
-    def __init__(self, contrat: Contrat, generateur: Generateur, bilan: Bilan):
+    def __init__(
+        self, contrat: Contrat, generateur: Generateur, bilan: Bilan, appels: list["AppelDemo"]
+    ):
         self.contrat = contrat
         self.generateur = generateur
         self.bilan = bilan
@@ -983,6 +1047,7 @@ class Ecrivain:
         self.instances = {nature: self._instance(nature) for nature in (RECEVABILITE, COPIL)}
         self.structures: dict[str, tuple[Structure, Utilisateur]] = {}
         self.agents: dict[str, Utilisateur] = {}
+        self.cpo = PlanCPO.du_contrat(contrat, appels)
 
     def _instance(self, nature: str) -> Instance:
         instance = self.contrat.instances.filter(nature=nature).order_by("ordre").first()
@@ -1180,6 +1245,9 @@ class Ecrivain:
                 acteur=porteur,
                 version=dossier.version,
             )
+        if self.cpo is not None and self.cpo.porte(demo):
+            with rejouer_a(cree_le + timedelta(minutes=40)):
+                dossier = self._rattacher_a_la_cpo(dossier, structure, porteur, cree_le)
         with rejouer_a(demo.depose_le):
             dossier = transitionner(
                 dossier=dossier, transition=CodeTransition.DEPOSER, acteur=porteur
@@ -1188,6 +1256,34 @@ class Ecrivain:
         self.bilan.beneficiaires += len(demo.beneficiaires)
         self.bilan.lignes_budget += len(demo.budget)
         return DossierEcrit(demo, rang, dossier)
+
+    def _rattacher_a_la_cpo(
+        self, dossier: Dossier, structure: Structure, porteur: Utilisateur, quand: datetime
+    ) -> Dossier:
+        """The structure's CPO with the commune, signed by the pilote with the first dossier
+        it carries; the porteur attaches each year's dossier to it before depositing."""
+        plan = self.cpo
+        convention = ConventionPluriannuelle.objects.filter(
+            contrat=self.contrat, numero=plan.numero
+        ).first()
+        if convention is None:
+            convention = signer_convention_pluriannuelle(
+                contrat=self.contrat,
+                structure=structure,
+                financeur=self.financeurs[COMMUNE],
+                numero=plan.numero,
+                intitule=plan.intitule,
+                annee_debut=plan.annees[0],
+                annee_fin=plan.annees[-1],
+                montant_annuel=plan.montant_annuel,
+                signee_le=quand.date(),
+                acteur=self.pilote,
+                est_demo=True,
+            )
+            self.bilan.conventions_pluriannuelles += 1
+        return rattacher_convention_pluriannuelle(
+            dossier=dossier, convention=convention, acteur=porteur, version=dossier.version
+        )
 
     def _section(self, demo: DossierDemo) -> SectionAction:
         fiche, qpv = demo.fiche, self.generateur.qpv
@@ -1433,7 +1529,7 @@ def generer_demo(contrat: Contrat) -> Bilan:
         generateur = Generateur(contrat)
         appels = generateur.appels()
         bilan = Bilan()
-        ecrivain = Ecrivain(contrat, generateur, bilan)
+        ecrivain = Ecrivain(contrat, generateur, bilan, appels)
         for appel in appels:
             ecrivain.appel(appel)
         # Also for the calls of a database demoed before these avis existed.

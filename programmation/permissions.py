@@ -20,6 +20,7 @@ from programmation.models import (
     AppelAProjets,
     AvisProgrammation,
     Convention,
+    ConventionPluriannuelle,
     DemandeAdhesion,
     Dossier,
     Enveloppe,
@@ -435,3 +436,67 @@ def avis_programmation_a_rendre(qui: Qui, contrat: Contrat) -> QuerySet[AvisProg
     if not d.a(Role.MEMBRE):
         return avis.none()
     return avis.filter(instance__in=d.instances)
+
+
+# ---------------------------------------------------------------- conventions pluriannuelles
+
+
+def peut_signer_convention_pluriannuelle(qui: Qui, contrat: Contrat) -> bool:
+    """The pilotage records the multi-year agreements the financeurs sign with a structure."""
+    return peut_piloter(qui, contrat)
+
+
+def voit_les_conventions_pluriannuelles(qui: Qui, contrat: Contrat) -> bool:
+    """The pilotage and the financeurs read them all, a porteur its structure's."""
+    d = droits_de(qui, contrat)
+    return pilote(d) or agit_comme_financeur(d) or bool(organisations_porteuses(d))
+
+
+def conventions_pluriannuelles_lisibles(
+    qui: Qui, contrat: Contrat
+) -> QuerySet[ConventionPluriannuelle]:
+    """The same rule as voit_les_conventions_pluriannuelles, convention by convention."""
+    d = droits_de(qui, contrat)
+    conventions = ConventionPluriannuelle.objects.filter(contrat=contrat)
+    if pilote(d) or agit_comme_financeur(d):
+        return conventions
+    return conventions.filter(structure__organisation__in=organisations_porteuses(d))
+
+
+# Once conventions are established (or the dossier is out), its CPO no longer changes.
+STATUTS_OU_LA_CPO_CHANGE = frozenset(
+    {
+        Statut.BROUILLON,
+        Statut.DEPOSE,
+        Statut.A_COMPLETER,
+        Statut.RECEVABLE,
+        Statut.EN_INSTRUCTION,
+        Statut.PROPOSE,
+        Statut.VALIDE,
+        Statut.AJOURNE,
+    }
+)
+
+
+def peut_rattacher_convention_pluriannuelle(qui: Qui, dossier: Dossier) -> bool:
+    """Its porteur, while it may edit the dossier's budget; the pilotage, until the
+    conventions are established (never on a dossier of its own structure)."""
+    d = droits_de(qui, dossier.appel.contrat)
+    if est_porteur_du_dossier(d, dossier):
+        return peut_modifier_dossier(d, dossier, SectionDossier.BUDGET)
+    return pilote(d) and dossier.statut in STATUTS_OU_LA_CPO_CHANGE
+
+
+def structures_porteuses_du_contrat(contrat: Contrat) -> QuerySet[Structure]:
+    """The structures that act as porteurs in the contract: someone acts for them, or they
+    carry one of its dossiers."""
+    porteuses = Habilitation.objects.filter(contrat=contrat, role=Role.PORTEUR).values(
+        "organisation_id"
+    )
+    return (
+        Structure.objects.filter(
+            Q(organisation__in=porteuses) | Q(dossiers__appel__contrat=contrat)
+        )
+        .select_related("organisation")
+        .distinct()
+    )

@@ -3,12 +3,18 @@
 from django.urls import path
 
 from programmation.views import avis_conseil_citoyen as avis_cc
+from programmation.views import conventions_pluriannuelles as cpo
 from programmation.views import pilotage as v
 
 APPEL = "contrats/<slug:slug>/appels/<int:annee>/"
 
 urlpatterns = [
     path("contrats/<slug:slug>/appels/nouveau/", v.appel_nouveau, name="appel_nouveau"),
+    path(
+        "contrats/<slug:slug>/programmation/conventions-pluriannuelles/",
+        cpo.conventions_pluriannuelles,
+        name="conventions_pluriannuelles",
+    ),
     path(APPEL + "modifier/", v.appel_modifier, name="appel_modifier"),
     path(APPEL + "enveloppes/", v.appel_enveloppes, name="appel_enveloppes"),
     path(APPEL + "publier/", v.appel_publier, name="appel_publier"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from programmation.views import porteur
+from programmation.views import conventions_pluriannuelles, porteur
 
 urlpatterns: list = [
     path("contrats/<slug:slug>/ma-structure/", porteur.structure, name="structure"),
@@ -49,6 +49,11 @@ urlpatterns: list = [
         name="document_du_dossier",
     ),
     path("dossiers/<int:pk>/depot/", porteur.dossier_depot, name="dossier_depot"),
+    path(
+        "dossiers/<int:pk>/convention-pluriannuelle/",
+        conventions_pluriannuelles.dossier_convention_pluriannuelle,
+        name="dossier_convention_pluriannuelle",
+    ),
     path("dossiers/<int:pk>/recepisse/<int:numero>/", porteur.recepisse, name="recepisse"),
     path("pieces/<int:pk>/", porteur.piece, name="piece"),
     path("pieces/<int:pk>/supprimer/", porteur.piece_supprimer, name="piece_supprimer"),

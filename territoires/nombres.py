@@ -24,3 +24,13 @@ def nombre_lisible(nombre: Decimal | int) -> str:
         groupes.insert(0, entiers[-3:])
         entiers = entiers[:-3]
     return f"{signe}{ESPACE_MILLIERS.join(groupes)}{virgule}{decimales}"
+
+
+NOMBRES_EN_LETTRES = {2: "deux", 3: "trois", 4: "quatre", 5: "cinq", 6: "six", 7: "sept"}
+
+
+def en_lettres(nombre: int, feminin: bool = False) -> str:
+    """3 → "trois", 1 → "un" (or "une" before a feminine noun); figures beyond seven."""
+    if nombre == 1:
+        return "une" if feminin else "un"
+    return NOMBRES_EN_LETTRES.get(nombre, str(nombre))

@@ -1,6 +1,7 @@
 from programmation.models.appels import AppelAProjets, Enveloppe, NatureCredit
 from programmation.models.avis import AvisProgrammation
 from programmation.models.complements import DemandeComplements, SectionDossier
+from programmation.models.conventions_pluriannuelles import ConventionPluriannuelle
 from programmation.models.dossiers import (
     Beneficiaires,
     CompteBudget,
@@ -22,6 +23,7 @@ __all__ = [
     "CodeTransition",
     "CompteBudget",
     "Convention",
+    "ConventionPluriannuelle",
     "DemandeAdhesion",
     "DemandeComplements",
     "DocumentStructure",

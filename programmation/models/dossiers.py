@@ -66,6 +66,15 @@ class Dossier(models.Model):
         related_name="dossiers",
         verbose_name="action du plan d'actions",
     )
+    # The multi-year agreement (CPO) this year's dossier carries, if any.
+    convention_pluriannuelle = models.ForeignKey(
+        "programmation.ConventionPluriannuelle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        verbose_name="convention pluriannuelle d'objectifs",
+    )
     public_vise = models.TextField("public visé", blank=True)
     part_residents_qpv = models.PositiveSmallIntegerField(
         "part des bénéficiaires résidant dans le quartier prioritaire (%)", null=True, blank=True

@@ -12,6 +12,7 @@ from historique.services import differences, enregistrer_evenement
 from programmation.actions import ActionProgrammation
 from programmation.models import Financement, Statut
 from programmation.permissions import MOTIF_DEPORT, deporte_pour_instruire, peut_donner_avis
+from programmation.services.conventions_pluriannuelles import verifier_plafond
 from programmation.services.erreurs import (
     ConflitDeModification,
     DonneesInvalides,
@@ -24,7 +25,13 @@ from programmation.templatetags.montants import format_euros
 def _verrouiller(financement: Financement, acteur: Utilisateur, version: int) -> Financement:
     courant = (
         Financement.objects.select_for_update(of=("self",))
-        .select_related("dossier__appel__contrat", "dossier__structure", "financeur", "avis_par")
+        .select_related(
+            "dossier__appel__contrat",
+            "dossier__structure",
+            "dossier__convention_pluriannuelle",
+            "financeur",
+            "avis_par",
+        )
         .get(pk=financement.pk)
     )
     if deporte_pour_instruire(droits(acteur, courant.dossier.appel.contrat), courant):
@@ -90,6 +97,8 @@ def _verifier_avis(avis: str, montant: Decimal | None, financement: Financement)
             f"Le montant proposé ({format_euros(montant)}) dépasse le montant demandé "
             f"({format_euros(financement.montant_demande)})."
         )
+    # A dossier carried by a CPO of this financeur: never more than its yearly amount.
+    verifier_plafond(financement, montant, accorde=False)
 
 
 def _etat(financement: Financement) -> dict[str, str]:
@@ -115,6 +124,7 @@ def fixer_montant_accorde(
                 "Le montant accordé doit être compris entre 0,00 € et "
                 f"{format_euros(courant.montant_demande)}."
             )
+        verifier_plafond(courant, montant, accorde=True)
         avant = _etat(courant)
         courant.montant_accorde = montant
         courant.version = F("version") + 1

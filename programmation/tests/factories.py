@@ -11,6 +11,7 @@ from contrats.tests.factories import OrganisationFactory
 from programmation.models import (
     AppelAProjets,
     Beneficiaires,
+    ConventionPluriannuelle,
     Dossier,
     Enveloppe,
     LigneBudget,
@@ -162,3 +163,21 @@ def _budget(subventions) -> list[tuple]:
         financeur = Organisation.objects.get(code=code)
         lignes.append(("produit", "74", financeur.nom, montant, financeur, nature))
     return lignes
+
+
+class ConventionPluriannuelleFactory(factory.django.DjangoModelFactory):
+    """A CPO of the CAF with a structure, 5 000 € a year over 2016-2018 of Villiers 2015-2020
+    (written directly: the tests of its rules go through the service)."""
+
+    class Meta:
+        model = ConventionPluriannuelle
+
+    contrat = factory.LazyFunction(villiers)
+    structure = factory.SubFactory(StructureFactory)
+    financeur = factory.LazyFunction(lambda: Organisation.objects.get(code="caf"))
+    numero = factory.Sequence(lambda n: f"CPO-{n:03d}")
+    intitule = "Accompagnement à la scolarité"
+    annee_debut = 2016
+    annee_fin = 2018
+    montant_annuel = Decimal("5000")
+    signee_le = factory.LazyFunction(timezone.localdate)

@@ -34,12 +34,18 @@ from programmation.models import Dossier, Paiement, Statut
 from programmation.services.adhesions import demander_adhesion
 from programmation.services.avis_conseil_citoyen import consulter_le_conseil_citoyen
 from programmation.services.comites import DecisionDemandee
+from programmation.services.conventions_pluriannuelles import rattacher_convention_pluriannuelle
 from programmation.services.dossiers import ajouter_piece
 from programmation.services.paiements import enregistrer_paiement
 from programmation.services.pieces import ajouter_document
 from programmation.services.seances import tenir_comite
 from programmation.services.transitions import transitionner
-from programmation.tests.factories import AppelFactory, DossierFactory, villiers
+from programmation.tests.factories import (
+    AppelFactory,
+    ConventionPluriannuelleFactory,
+    DossierFactory,
+    villiers,
+)
 from programmation.tests.outils import (
     CONTENU_PDF,
     INDEFINI,
@@ -302,6 +308,17 @@ MATRICE = {
         "anonyme": CONNEXION, "pilote": TRAITE, "etat": TRAITE, "financeur": TRAITE,
         "autre_financeur": TRAITE, "porteur": TRAITE, "autre_porteur": TRAITE, "membre": TRAITE,
     },
+    # --- Conventions pluriannuelles d'objectifs: the pilotage and every financeur read
+    # them all (a dossier they may not read stays unnamed), a porteur its structure's;
+    # the dossier's porteur, while it may edit it, or the pilotage choose a dossier's ---
+    "conventions_pluriannuelles": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
+        "autre_financeur": PAGE, "porteur": PAGE, "autre_porteur": PAGE, "membre": REFUS,
+    },
+    "dossier_convention_pluriannuelle": {
+        "anonyme": CONNEXION, "pilote": PAGE, "etat": PAGE, "financeur": REFUS,
+        "autre_financeur": REFUS, "porteur": PAGE, "autre_porteur": REFUS, "membre": REFUS,
+    },
     # --- The page of an action of the contract's plan: public ---
     "fiche_action": {
         "anonyme": PAGE, "pilote": PAGE, "etat": PAGE, "financeur": PAGE,
@@ -495,6 +512,23 @@ def _avis_du_conseil_citoyen(nom: str, consulte: bool):
     return cible
 
 
+def _convention_pluriannuelle_et_son_dossier():
+    """A CAF CPO of the dossier's structure for its call's year, carrying the dossier (in
+    instruction)."""
+    dossier = dossier_en_instruction()
+    annee = dossier.appel.annee
+    convention = ConventionPluriannuelleFactory(
+        structure=dossier.structure, annee_debut=annee, annee_fin=annee, numero="CPO-MATRICE"
+    )
+    rattacher_convention_pluriannuelle(
+        dossier=dossier,
+        convention=convention,
+        acteur=pilote_du(villiers()),
+        version=dossier.version,
+    )
+    return _url("conventions_pluriannuelles", SLUG), dossier
+
+
 def _fiche_action():
     return _url("fiche_action", SLUG, 1), None
 
@@ -509,6 +543,8 @@ CIBLES = {
     "accepter_adhesion": _adhesion("accepter_adhesion"),
     "refuser_adhesion": _adhesion("refuser_adhesion"),
     "fiche_action": _fiche_action,
+    "conventions_pluriannuelles": _convention_pluriannuelle_et_son_dossier,
+    "dossier_convention_pluriannuelle": _brouillon("dossier_convention_pluriannuelle"),
     "appels": _du_contrat("appels", dossier_en_instruction),
     "appel": _page_de_l_appel("appel", preparer=dossier_en_instruction),
     "plan_annuel": _page_de_l_appel("plan_annuel", preparer=dossier_en_instruction),

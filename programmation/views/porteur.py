@@ -51,6 +51,7 @@ from programmation.permissions import (
 )
 from programmation.selectors import dossiers as selecteurs
 from programmation.selectors import pieces as selecteurs_pieces
+from programmation.selectors.conventions_pluriannuelles import convention_du_dossier
 from programmation.selectors.depot import recapitulatif_depot
 from programmation.selectors.structures import invitations_en_attente, membres_de_la_structure
 from programmation.services import adhesions as services_adhesions
@@ -267,6 +268,7 @@ def dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "dossier": courant,
             "transitions": transitions,
             "pieces": selecteurs_pieces.pieces_de_la_fiche(courant, aujourdhui()),
+            "convention_pluriannuelle": convention_du_dossier(courant, request.user),
         },
     )
 

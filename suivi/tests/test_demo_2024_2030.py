@@ -15,7 +15,7 @@ from gouvernance.models import Seance
 from historique.horloge import aujourdhui, rejouer_a
 from programmation.demo import derniere_annee_demontrable, moment
 from programmation.demo import generer_demo as generer_demo_programmation
-from programmation.models import AppelAProjets, Dossier
+from programmation.models import AppelAProjets, ConventionPluriannuelle, Dossier
 from suivi.demo_complete import generer_demo_suivi
 from suivi.models import Bilan, SuiviEngagement
 from tests.outils import client_de, page
@@ -44,6 +44,12 @@ def test_the_2024_2030_contract_lives_its_own_demo_years(eq2030):
     )
     assert annees == list(range(2024, derniere + 1))
     assert Dossier.objects.filter(appel__contrat=eq2030, appel__annee=2024).count() == 12
+    # Its association works under a three-year CPO with the commune, one dossier a year.
+    cpo = ConventionPluriannuelle.objects.get(contrat=eq2030)
+    assert (cpo.annee_debut, cpo.annee_fin, cpo.financeur.code) == (2024, 2026, "commune")
+    portes = cpo.dossiers.order_by("appel__annee")
+    assert [d.appel.annee for d in portes] == [a for a in annees if a <= 2026]
+    assert {d.structure.organisation.code for d in portes} == {"demo-association-clefs-avenir"}
     # Its meetings are all held, none after today; its bilans are the past years' actions.
     seances = Seance.objects.filter(instance__contrat=eq2030)
     assert seances.count() >= gouvernance.seances > 0
