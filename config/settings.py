@@ -6,9 +6,11 @@ typed helpers below, which refuse a malformed value instead of guessing.
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -28,6 +30,16 @@ def env_bool(name: str, default: bool) -> bool:
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
     raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -87,6 +99,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "historique",
     "comptes",
     "territoires",
@@ -98,7 +111,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.journal.JournalDesRequetesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise: the static files get the policy and the headers too.
+    "csp.middleware.CSPMiddleware",
+    "config.securite.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -106,10 +123,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "comptes.sessions.SessionLimiteeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "programmation.middleware.AdresseDuSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its French page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,6 +187,8 @@ LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "programmation:mon_espace"
 LOGOUT_REDIRECT_URL = "accueil"
 AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -228,3 +250,73 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Contrat de ville <ne-pas-repondre@contrat-de-ville.test>"
 )
+
+# Security ---------------------------------------------------------------------------------
+# Served without DEBUG means served over HTTPS, unless the environment says otherwise:
+# bin/demarrer serves plain HTTP on the loopback and sets HTTPS=false for that.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+# Behind a reverse proxy that terminates TLS and says so in X-Forwarded-Proto.
+if env_bool("PROXY_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+# A session ends after 30 minutes without a request, and 10 hours after the login at the
+# latest (comptes.sessions); the cookie never outlives the second.
+SESSION_INACTIVITE_MAX = env_int("SESSION_INACTIVITE_MINUTES", 30) * 60
+SESSION_DUREE_MAX = env_int("SESSION_DUREE_HEURES", 10) * 3600
+SESSION_COOKIE_AGE = SESSION_DUREE_MAX
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Every script is a file of the site's own (django-dsfr, htmx, ours): no inline script, no
+# eval. Inline styles stay allowed: htmx writes its indicators' style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Login throttling (django-axes): after 5 failures for one account, or from one address,
+# logins are refused for 15 minutes, whatever the password; a success clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "comptes.securite.compte_vise"
+AXES_LOCKOUT_CALLABLE = "comptes.securite.connexion_bloquee"
+AXES_VERBOSE = False
+
+# Logging: JSON lines on the standard error (gunicorn's log under bin/demarrer), one per
+# request ("requetes"), per security event ("securite") and per server error.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "config.journal.FormatJSON"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    # The named loggers only set their level: their records go up to the root's handler.
+    "loggers": {
+        "requetes": {"level": env_str("JOURNAL_REQUETES", "INFO")},
+        "securite": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "django.security": {"level": "WARNING"},
+    },
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -38,6 +38,7 @@ from contrats.models import (
 )
 from contrats.permissions import peut_gerer_equipe
 from historique.horloge import maintenant
+from historique.journal import consigner
 from historique.services import differences, enregistrer_evenement
 
 DUREE_DE_VALIDITE = timedelta(days=14)
@@ -395,6 +396,13 @@ def retirer_habilitation(*, habilitation: Habilitation, acteur: Utilisateur) -> 
                 **_valeurs(habilitation.role, habilitation.organisation, habilitation.instance),
                 "personne": str(habilitation.utilisateur),
             },
+        )
+        consigner(
+            "role.retrait",
+            utilisateur=habilitation.utilisateur_id,
+            contrat=contrat.slug,
+            role=habilitation.role,
+            par=acteur.pk,
         )
         habilitation.delete()
 

@@ -7,6 +7,7 @@ from contrats.actions import ActionContrat
 from contrats.chargement.ecriture import Bilan, ecrire
 from contrats.chargement.lecture import ErreurChargement, lire_dossier
 from contrats.models import Contrat, Habilitation, Instance, Organisation
+from historique.journal import consigner
 from historique.services import enregistrer_evenement
 
 
@@ -52,6 +53,13 @@ def attribuer_habilitation(
             defaults={"organisation": organisation, "instance": instance},
         )
         if creee:
+            consigner(
+                "role.attribution",
+                utilisateur=utilisateur.pk,
+                contrat=contrat.slug,
+                role=role.value,
+                par=acteur.pk if acteur else None,
+            )
             enregistrer_evenement(
                 acteur=acteur,
                 objet=habilitation,

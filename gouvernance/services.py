@@ -27,18 +27,12 @@ from gouvernance.models import (
 from gouvernance.permissions import peut_convoquer
 from gouvernance.selectors import membres_en_fonction, quorum_atteint
 from historique.erreurs import ConflitDeModification, DonneesInvalides, DroitInsuffisant
+from historique.fichiers import erreurs_du_fichier, nom_sur
 from historique.horloge import aujourdhui, maintenant
 from historique.services import enregistrer_evenement
 
 TAILLE_MAXIMALE_DOCUMENT = 10 * 1024 * 1024
-# Office documents are zip files; a PDF starts with its own signature.
-SIGNATURES = {
-    ".pdf": b"%PDF-",
-    ".odt": b"PK\x03\x04",
-    ".ods": b"PK\x03\x04",
-    ".docx": b"PK\x03\x04",
-    ".xlsx": b"PK\x03\x04",
-}
+FORMATS_DE_DOCUMENT = (".pdf", ".odt", ".ods", ".docx", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -515,24 +509,14 @@ class _FichierVerifie:
 
 def _verifier_fichier(fichier: UploadedFile) -> _FichierVerifie:
     """The checks of every document the bodies keep (a meeting's, a conseil citoyen's
-    charter): a known format whose content matches its extension, 10 Mo at most. The
-    file is left rewound, ready to be saved."""
-    nom = fichier.name or ""
-    extension = ("." + nom.rsplit(".", 1)[-1].lower()) if "." in nom else ""
-    if extension not in SIGNATURES:
-        raise DonneesInvalides("Format refusé : joignez un fichier PDF, ODT, ODS, DOCX ou XLSX.")
-    if fichier.size == 0:
-        raise DonneesInvalides("Le fichier est vide.")
-    if fichier.size > TAILLE_MAXIMALE_DOCUMENT:
-        raise DonneesInvalides("Le fichier dépasse 10 Mo.")
+    charter): a PDF or office file that really is one (historique.fichiers), 10 Mo at most.
+    The file is left rewound, ready to be saved."""
+    erreurs = erreurs_du_fichier(fichier, FORMATS_DE_DOCUMENT, TAILLE_MAXIMALE_DOCUMENT)
+    if erreurs:
+        raise DonneesInvalides(erreurs[0])
     contenu = fichier.read()
-    if not contenu.startswith(SIGNATURES[extension]):
-        raise DonneesInvalides(
-            f"Ce fichier n'est pas un vrai {extension[1:].upper()} : son contenu ne correspond "
-            "pas à son extension."
-        )
     fichier.seek(0)
-    return _FichierVerifie(nom, contenu)
+    return _FichierVerifie(nom_sur(fichier.name), contenu)
 
 
 def joindre_document(
@@ -547,7 +531,7 @@ def joindre_document(
         document = DocumentSeance(
             seance=seance,
             titre=titre.strip(),
-            nom_original=nom[-250:],
+            nom_original=nom,
             taille=len(contenu),
             empreinte=hashlib.sha256(contenu).hexdigest(),
             ajoute_par=acteur,

@@ -10,7 +10,9 @@ class Evenement(models.Model):
     """One row per change of domain data: who, when, on what, what changed and why.
 
     Rows are only ever inserted (see services.enregistrer_evenement); the author is
-    kept with RESTRICT so that history never loses who acted.
+    kept with RESTRICT so that history never loses who acted. Once committed, an event is
+    sealed into the chain (historique.integrite): its rank and the SHA-256 of its content
+    and of the previous event's. Database triggers refuse any other update and any delete.
     """
 
     horodatage = models.DateTimeField("date et heure", default=maintenant, db_index=True)
@@ -30,6 +32,12 @@ class Evenement(models.Model):
     objet_libelle = models.CharField("objet", max_length=300)
     changements = models.JSONField("changements", default=dict, blank=True)
     motif = models.TextField("motif", blank=True)
+    # The chain: set once, by historique.integrite.sceller, after the event is committed.
+    rang = models.PositiveBigIntegerField("rang dans la chaîne", null=True, unique=True)
+    empreinte_precedente = models.CharField(
+        "empreinte de l'événement précédent", max_length=64, blank=True
+    )
+    empreinte = models.CharField("empreinte SHA-256", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "événement"
@@ -39,3 +47,16 @@ class Evenement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.horodatage:%d/%m/%Y %H:%M} · {self.action} · {self.objet_libelle}"
+
+
+class TeteDeChaine(models.Model):
+    """The one row that says where the chain of events ends; sealing locks it."""
+
+    rang = models.PositiveBigIntegerField("rang du dernier événement scellé", default=0)
+    empreinte = models.CharField("empreinte du dernier événement scellé", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "tête de la chaîne de l'historique"
+
+    def __str__(self) -> str:
+        return f"rang {self.rang}"

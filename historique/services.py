@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from historique.integrite import sceller_apres_validation
 from historique.models import Evenement
 
 
@@ -14,8 +15,9 @@ def enregistrer_evenement(
     changements: dict[str, Any] | None = None,
     motif: str = "",
 ) -> Evenement:
-    """Append one event to the history; every service that writes domain data calls it."""
-    return Evenement.objects.create(
+    """Append one event to the history; every service that writes domain data calls it.
+    The event joins the chain once the transaction commits (historique.integrite)."""
+    evenement = Evenement.objects.create(
         acteur=acteur if getattr(acteur, "is_authenticated", False) else None,
         content_type=ContentType.objects.get_for_model(objet, for_concrete_model=False),
         object_id=str(objet.pk),
@@ -24,6 +26,8 @@ def enregistrer_evenement(
         changements=changements or {},
         motif=motif,
     )
+    sceller_apres_validation()
+    return evenement
 
 
 def differences(avant: dict[str, Any], apres: dict[str, Any]) -> dict[str, list[Any]]:

@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from comptes.models import Utilisateur
 from contrats.models import AxeTransversal, ObjectifOperationnel
 from contrats.selectors import droits
+from historique.fichiers import erreurs_du_fichier, nom_sur
 from historique.horloge import aujourdhui
 from historique.services import differences, enregistrer_evenement
 from programmation import permissions
@@ -293,9 +294,6 @@ def totaux_budget(dossier: Dossier) -> TotauxBudget:
     return TotauxBudget(charges, produits)
 
 
-EN_TETE_PDF = b"%PDF-"
-
-
 def ajouter_piece(
     *, dossier: Dossier, nature: str, fichier: UploadedFile, acteur: Utilisateur
 ) -> PieceJointe:
@@ -308,7 +306,7 @@ def ajouter_piece(
         piece = PieceJointe(
             dossier=courant,
             nature=nature,
-            nom_original=fichier.name[:250],
+            nom_original=nom_sur(fichier.name),
             taille=fichier.size,
             empreinte=hashlib.sha256(contenu).hexdigest(),
             deposee_par=acteur,
@@ -326,17 +324,8 @@ def ajouter_piece(
 
 
 def erreurs_piece(fichier: UploadedFile) -> list[str]:
-    if not fichier.name.lower().endswith(".pdf"):
-        return ["Seuls les fichiers PDF sont acceptés."]
-    if fichier.size > settings.TAILLE_MAX_PIECE_JOINTE:
-        limite = settings.TAILLE_MAX_PIECE_JOINTE // (1024 * 1024)
-        return [f"Le fichier dépasse la taille maximale de {limite} Mo."]
-    fichier.seek(0)
-    debut = fichier.read(1024)
-    fichier.seek(0)
-    if not debut.startswith(EN_TETE_PDF):
-        return ["Ce fichier n'est pas un PDF valide (son contenu ne correspond pas)."]
-    return []
+    """A dossier's pieces and an engagement's evidence are PDF files (historique.fichiers)."""
+    return erreurs_du_fichier(fichier, [".pdf"], settings.TAILLE_MAX_PIECE_JOINTE)
 
 
 def supprimer_piece(*, piece: PieceJointe, acteur: Utilisateur) -> None:

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from comptes.models import Utilisateur
 from contrats.models import Contrat
+from historique.fichiers import nom_sur
 from historique.horloge import maintenant
 from historique.services import enregistrer_evenement
 from programmation import permissions
@@ -82,7 +83,7 @@ def _enregistrer(
     document = DocumentStructure(
         structure=structure,
         nature=nature,
-        nom_original=fichier.name[:250],
+        nom_original=nom_sur(fichier.name),
         taille=fichier.size,
         empreinte=hashlib.sha256(contenu).hexdigest(),
         valide_du=valide_du,

@@ -76,12 +76,23 @@ def test_porteur_attaches_a_pdf(client, media):
         (
             "statuts.pdf",
             b"MZ\x90\x00 not a pdf at all",
-            "Ce fichier n'est pas un PDF valide (son contenu ne correspond pas).",
+            "Ce fichier n'est pas un vrai PDF : son contenu ne correspond pas à son extension.",
         ),
         (
             "faux.PDF",
             b"<html>%PDF-</html>",
-            "Ce fichier n'est pas un PDF valide (son contenu ne correspond pas).",
+            "Ce fichier n'est pas un vrai PDF : son contenu ne correspond pas à son extension.",
+        ),
+        (
+            "statuts.pdf",
+            b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n",
+            "Ce PDF contient du code HTML ou un script : il est refusé.",
+        ),
+        (
+            "statuts.pdf",
+            b"%PDF-1.4\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\n%%EOF\n",
+            "Ce PDF contient du JavaScript, une action automatique ou des fichiers incorporés : "
+            "enregistrez-le de nouveau en PDF simple (« Imprimer en PDF »).",
         ),
     ],
 )

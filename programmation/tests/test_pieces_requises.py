@@ -312,7 +312,7 @@ def test_deposit_reuses_porte_documents_pieces_and_freezes_each_with_its_origin(
     budget = ajouter_piece(
         dossier=dossier,
         nature="budget",
-        fichier=pdf("budget-2024.pdf", b"%PDF-1.7 budget"),
+        fichier=pdf("budget-2024.pdf", b"%PDF-1.7 budget\n%%EOF\n"),
         acteur=porteur,
     )
 
@@ -323,7 +323,7 @@ def test_deposit_reuses_porte_documents_pieces_and_freezes_each_with_its_origin(
         {
             "nature": "budget",
             "nom": "budget-2024.pdf",
-            "empreinte": hashlib.sha256(b"%PDF-1.7 budget").hexdigest(),
+            "empreinte": hashlib.sha256(b"%PDF-1.7 budget\n%%EOF\n").hexdigest(),
             "origine": ORIGINE_DOSSIER,
             "id": budget.pk,
         },
@@ -412,7 +412,7 @@ def test_porteur_keeps_a_piece_once_with_its_fingerprint_under_a_generated_name(
         (
             "statuts.pdf",
             b"MZ\x90\x00 not a pdf",
-            "Ce fichier n'est pas un PDF valide (son contenu ne correspond pas).",
+            "Ce fichier n'est pas un vrai PDF : son contenu ne correspond pas à son extension.",
         ),
     ],
 )
@@ -497,7 +497,7 @@ def test_replacing_a_piece_serves_new_dossiers_and_keeps_the_old_for_submitted_o
     nouveau = remplacer_document(
         document=ancien,
         contrat=villiers(),
-        fichier=pdf("rib-2024.pdf", b"%PDF-1.4 nouveau RIB"),
+        fichier=pdf("rib-2024.pdf", b"%PDF-1.4 nouveau RIB\n%%EOF\n"),
         valide_du=aujourdhui(),
         acteur=porteur,
     )
@@ -564,7 +564,10 @@ def test_porte_documents_form_shows_a_refusal_and_stores_nothing(client, media):
 
     html = html_de(reponse)
     assert reponse.status_code == 200
-    assert escape("Ce fichier n'est pas un PDF valide (son contenu ne correspond pas).") in html
+    assert (
+        escape("Ce fichier n'est pas un vrai PDF : son contenu ne correspond pas à son extension.")
+        in html
+    )
     assert not structure.documents.exists()
     assert fichiers_sur_disque(media) == []
 

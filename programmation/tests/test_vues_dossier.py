@@ -162,7 +162,7 @@ def test_dossier_page_queries_do_not_grow_with_its_content(client, settings, tmp
         ajouter_piece(
             dossier=grand,
             nature="autre",
-            fichier=SimpleUploadedFile(f"piece{i}.pdf", b"%PDF-1.4 x"),
+            fichier=SimpleUploadedFile(f"piece{i}.pdf", b"%PDF-1.4 x\n%%EOF\n"),
             acteur=porteur,
         )
     client.force_login(porteur)
@@ -196,7 +196,7 @@ def test_porteur_never_reads_another_structures_dossier(
     piece = ajouter_piece(
         dossier=dossier,
         nature="rib",
-        fichier=SimpleUploadedFile("rib.pdf", b"%PDF-1.4 rib"),
+        fichier=SimpleUploadedFile("rib.pdf", b"%PDF-1.4 rib\n%%EOF\n"),
         acteur=porteur_de(dossier.structure),
     )
     client.force_login(porteur_d_une_autre_structure)

@@ -21,6 +21,7 @@ from comptes.models import Utilisateur
 from contrats.models import Contrat, Engagement, Instance
 from gouvernance.models import Seance
 from gouvernance.services import enregistrer_decision
+from historique.fichiers import nom_sur
 from historique.horloge import aujourdhui, maintenant
 from historique.services import differences, enregistrer_evenement
 from programmation.etats import STATUTS_PROGRAMMES
@@ -284,7 +285,7 @@ def _verifier_modifiable(suivi: SuiviEngagement, brouillon: bool) -> None:
 def _joindre(suivi: SuiviEngagement, document: UploadedFile) -> str:
     """Store the PDF under a generated name; that name."""
     contenu = b"".join(document.chunks())
-    suivi.document_nom = document.name[:250]
+    suivi.document_nom = nom_sur(document.name)
     suivi.document_taille = document.size
     suivi.document_empreinte = hashlib.sha256(contenu).hexdigest()
     document.seek(0)

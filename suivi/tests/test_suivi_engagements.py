@@ -216,8 +216,8 @@ REFUS_DE_PROPOSITION = {
     "PDF qui n'en est pas un": (
         {"document": SimpleUploadedFile("bilan.pdf", b"<html>")},
         DonneesInvalides,
-        "Le document n'est pas joint au suivi. Ce fichier n'est pas un PDF valide (son "
-        "contenu ne correspond pas).",
+        "Le document n'est pas joint au suivi. Ce fichier n'est pas un vrai PDF : son "
+        "contenu ne correspond pas à son extension.",
     ),
     "version dépassée": (
         {"version": 1},

@@ -1,5 +1,6 @@
 """Fixtures of the browser journeys: a French desktop browser, a browser context per
-person, attached documents in a temporary folder."""
+person, attached documents in a temporary folder. Every page a journey opens must run
+under the site's Content-Security-Policy without the browser refusing anything."""
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from contrats.demo import MOT_DE_PASSE_DEMO
-from tests.e2e.pages import se_connecter
+from tests.e2e.pages import se_connecter, surveiller_la_politique
 
 
 @pytest.fixture(scope="session")
@@ -25,11 +26,14 @@ def nouvelle_session(
     """Opens a browser context of its own for one person, logged in if asked."""
     contextes = []
 
+    refus: list[str] = []
+
     def ouvrir(identifiant: str | None = None, mot_de_passe: str = MOT_DE_PASSE_DEMO) -> Page:
         contexte = browser.new_context(**browser_context_args)
         contextes.append(contexte)
         page = contexte.new_page()
         page.set_default_timeout(10_000)
+        surveiller_la_politique(page, refus)
         if identifiant is not None:
             se_connecter(page, live_server.url, identifiant, mot_de_passe)
         return page
@@ -37,6 +41,16 @@ def nouvelle_session(
     yield ouvrir
     for contexte in contextes:
         contexte.close()
+    assert not refus, refus
+
+
+@pytest.fixture
+def page(page: Page) -> Iterator[Page]:
+    """pytest-playwright's page, watched like those of nouvelle_session."""
+    refus: list[str] = []
+    surveiller_la_politique(page, refus)
+    yield page
+    assert not refus, refus
 
 
 @pytest.fixture

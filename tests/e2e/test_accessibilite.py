@@ -7,6 +7,8 @@ template at fault can be found without re-running axe by hand.
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.pages import injecter_axe
+
 pytestmark = pytest.mark.e2e
 
 SLUG = "villiers-sur-marne-2015-2020"
@@ -52,7 +54,7 @@ def test_public_page_has_no_serious_or_critical_axe_violation(
     assert reponse.ok, f"{chemin} : HTTP {reponse.status}"
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
-    page.add_script_tag(path=str(axe_js))
+    injecter_axe(page, axe_js)
     resultats = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
 
     # Every violation, minor ones included, is printed: shown by `pytest -rP` or on failure.

@@ -24,6 +24,7 @@ from tests.e2e.pages import (
     PageMonCompte,
     PageMotDePasseOublie,
     PageNouveauMotDePasse,
+    injecter_axe,
     rendu_complet,
 )
 
@@ -163,7 +164,7 @@ IMPACTS_BLOQUANTS = {"serious", "critical"}
 
 
 def violations_bloquantes(page: Page, axe_js) -> list[str]:
-    page.add_script_tag(path=str(axe_js))
+    injecter_axe(page, axe_js)
     resultats = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} → {v['nodes'][0]['target']}"

@@ -59,7 +59,7 @@ NUMERO_IRRECEVABLE = f"{ANNEE}-002"
 CONVENTION_CAF = f"{NUMERO}-caf-dr"
 CONVENTION_ETAT = f"{NUMERO}-etat-cr"
 
-# A minimal PDF: what the server checks is the "%PDF-" header and the ".pdf" name.
+# A minimal complete PDF, nothing active in it: what historique.fichiers accepts.
 PDF_MINIMAL = (
     b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
     b"2 0 obj <</Type /Pages /Kids [] /Count 0>> endobj\n"

@@ -125,6 +125,7 @@ def environnement_de_production(dossier: Path, base: BaseJetable) -> dict[str, s
     environnement |= {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DEBUG": "false",
+        "HTTPS": "false",
         "DATABASE_URL": base.url,
         "SECRET_KEY_FILE": str(dossier / ".cle-secrete"),
         "STATIC_ROOT": str(dossier / "staticfiles"),
