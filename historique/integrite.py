@@ -38,7 +38,9 @@ REFUS_MODIFICATION = "historique : un événement ne se modifie pas, seul son sc
 
 
 def _horodatage(moment: datetime) -> str:
-    return moment.isoformat(timespec="microseconds")
+    # To the millisecond: Django's JSON serialisation (dumpdata, loaddata) keeps no more,
+    # and a history reloaded from it must still verify.
+    return moment.isoformat(timespec="milliseconds")
 
 
 def contenu(evenement: Evenement, rang: int, precedente: str) -> bytes:
