@@ -10,7 +10,7 @@ from contrats.selectors import droits
 from historique.horloge import maintenant
 from historique.services import differences, enregistrer_evenement
 from programmation.actions import ActionProgrammation
-from programmation.models import Financement, Statut
+from programmation.models import Dossier, Financement, Statut
 from programmation.permissions import MOTIF_DEPORT, deporte_pour_instruire, peut_donner_avis
 from programmation.services.conventions_pluriannuelles import verifier_plafond
 from programmation.services.erreurs import (
@@ -23,6 +23,10 @@ from programmation.templatetags.montants import format_euros
 
 
 def _verrouiller(financement: Financement, acteur: Utilisateur, version: int) -> Financement:
+    # The dossier first, as transitionner does: a transition under way (the conventions
+    # being established from the granted amounts) ends before the financing is read, whose
+    # dossier's status is then the committed one. Same order, no deadlock.
+    Dossier.objects.select_for_update(of=("self",)).only("pk").get(pk=financement.dossier_id)
     courant = (
         Financement.objects.select_for_update(of=("self",))
         .select_related(

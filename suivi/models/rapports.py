@@ -7,6 +7,8 @@ suivi.services.rapports.transitionner_rapport, which writes the typed log
 by a background task.
 """
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
 
@@ -124,6 +126,11 @@ class AvisRapport(models.Model):
         return f"{self.nom} : {self.get_sens_display()}"
 
 
+# A generation still waiting or running this long after it was asked for was lost: its
+# worker stopped in the middle (killed, machine restarted) and nothing will finish it.
+DELAI_GENERATION = timedelta(minutes=15)
+
+
 class GenerationRapport(models.Model):
     """One production of the rapport's PDF and ODT, by a background task."""
 
@@ -160,3 +167,15 @@ class GenerationRapport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rapport} — {self.get_etat_display()}"
+
+    def est_perdue(self, a: datetime) -> bool:
+        """Still waiting or running, at `a`, DELAI_GENERATION after it was asked for."""
+        attente = self.etat in (self.Etat.EN_ATTENTE, self.Etat.EN_COURS)
+        return attente and self.demandee_le < a - DELAI_GENERATION
+
+    @staticmethod
+    def motif_d_abandon() -> str:
+        return (
+            "La génération n'a pas abouti dans le délai de "
+            f"{DELAI_GENERATION.seconds // 60} minutes : elle est abandonnée."
+        )

@@ -659,20 +659,23 @@ def etat_generation(
     generation: GenerationRapport, rapport: RapportAnnuel, derniere: bool
 ) -> EtatGeneration:
     termine = generation.etat == GenerationRapport.Etat.TERMINEE
+    # Its worker stopped in the middle: shown as abandoned, a new one may be asked for (the
+    # request records the abandonment, suivi.services.rapports.demander_generation).
+    perdue = generation.est_perdue(maintenant())
     return EtatGeneration(
         pk=generation.pk,
         etat=generation.etat,
         libelle=generation.get_etat_display(),
         progression=generation.progression,
         etape=generation.etape,
-        erreur=generation.erreur,
+        erreur=generation.motif_d_abandon() if perdue else generation.erreur,
         demandee_le=generation.demandee_le,
         demandee_par=str(generation.demandee_par) if generation.demandee_par else "",
         terminee_le=generation.terminee_le,
         url_suivi=reverse(
             "suivi:rapport_generation", args=[rapport.contrat.slug, rapport.annee, generation.pk]
         ),
-        en_cours=generation.etat in EN_COURS,
+        en_cours=generation.etat in EN_COURS and not perdue,
         url_pdf=url_document(rapport, "pdf") if termine and derniere else "",
         url_odt=url_document(rapport, "odt") if termine and derniere else "",
     )

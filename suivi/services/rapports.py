@@ -7,7 +7,7 @@ leaves one history event per change; `transitionner_rapport` is the only writer 
 RapportAnnuel.statut, with a line of the typed log `TransitionRapport`.
 """
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import IntegrityError, transaction
 
@@ -28,13 +28,12 @@ from suivi.models import (
     StatutRapport,
     TransitionRapport,
 )
+from suivi.models.rapports import DELAI_GENERATION
 from suivi.services.effets_rapports import Decision
 from suivi.tasks import generer_rapport
 
 REFUS = "Seuls le pilote et l'État du contrat préparent son rapport annuel."
 SENS_SAISIS = (AvisRapport.Sens.FAVORABLE, AvisRapport.Sens.RESERVES, AvisRapport.Sens.DEFAVORABLE)
-# A generation still waiting or running after this long was lost (a worker stopped).
-DELAI_GENERATION = timedelta(minutes=15)
 Etat = GenerationRapport.Etat
 
 
@@ -200,10 +199,7 @@ def _abandonner_les_perdues(rapport: RapportAnnuel) -> None:
     )
     for generation in perdues:
         generation.etat = Etat.ECHEC
-        generation.erreur = (
-            "La génération n'a pas abouti dans le délai de "
-            f"{DELAI_GENERATION.seconds // 60} minutes : elle est abandonnée."
-        )
+        generation.erreur = GenerationRapport.motif_d_abandon()
         generation.save(update_fields=["etat", "erreur"])
         enregistrer_evenement(
             acteur=None,

@@ -8,6 +8,7 @@ from threads, each with its own session, released together by a barrier.
 import base64
 import gzip
 import hashlib
+import json
 import re
 import shutil
 import stat
@@ -22,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from contrats.demo import MOT_DE_PASSE_DEMO
 from tests.serveur.navigateur import DELAI_REQUETE, Navigateur, Reponse
 from tests.serveur.production import (
     ARGUMENTS_GUNICORN,
@@ -31,6 +31,7 @@ from tests.serveur.production import (
     RACINE,
     Installation,
     base_jetable,
+    connecte,
     environnement_de_production,
     gunicorn,
     preparer,
@@ -72,12 +73,6 @@ def installation(tmp_path_factory) -> Iterator[Installation]:
 def serveur(installation) -> Iterator[str]:
     with gunicorn(installation, "principal") as adresse:
         yield adresse
-
-
-def connecte(adresse: str, identifiant: str) -> Navigateur:
-    navigateur = Navigateur(adresse)
-    navigateur.se_connecter(identifiant, MOT_DE_PASSE_DEMO)
-    return navigateur
 
 
 def en_meme_temps(*envois: Callable[[], Reponse]) -> list[Reponse]:
@@ -365,6 +360,293 @@ def test_deux_paiements_simultanes_sur_la_meme_convention(
     assert reste_apres == reste - montant * len(reussis)
     assert reste_apres >= 0
     assert accorde_apres == accorde
+
+
+# --- Concurrent writes of financings ----------------------------------------------------------
+
+MESSAGE_CONFLIT_FINANCEMENT = "a modifié ce financement pendant votre saisie."
+MESSAGE_NON_ENREGISTRE = "le vôtre n'a pas été enregistré"
+Saisie = tuple[dict[str, list[str]], tuple]
+
+
+def _financement_de_la_caf(installation: Installation, statut: str) -> tuple[int, Decimal]:
+    """A CAF financing of a dossier at this statut, outside any CPO; its amount asked."""
+    lignes = installation.base.lire(
+        "SELECT f.id, f.montant_demande FROM programmation_financement f "
+        "JOIN programmation_dossier d ON d.id = f.dossier_id "
+        "JOIN programmation_appelaprojets a ON a.id = d.appel_id "
+        "JOIN contrats_contrat c ON c.id = a.contrat_id "
+        "JOIN contrats_organisation o ON o.id = f.financeur_id "
+        "WHERE c.slug = %s AND o.code = 'caf' AND d.statut = %s "
+        "AND d.convention_pluriannuelle_id IS NULL ORDER BY f.id",
+        SLUG,
+        statut,
+    )
+    assert lignes, f"Aucun financement de la CAF au statut {statut} dans la démonstration."
+    pk, demande = lignes[0]
+    return pk, Decimal(str(demande))
+
+
+def _francais(montant: Decimal) -> str:
+    return str(montant).replace(".", ",")
+
+
+def _part(demande: Decimal, session: int, tour: int) -> Decimal:
+    """An amount of its own for each session and round, below the amount asked."""
+    return (demande * Decimal(50 + 10 * session + tour) / 100).quantize(CENTIME)
+
+
+def _saisie_avis(demande: Decimal, session: int, tour: int) -> Saisie:
+    avis = ("favorable", "reserve")[session]
+    montant = _part(demande, session, tour)
+    commentaire = f"Avis de la session {session}, tour {tour}."
+    champs = {"avis": [avis], "montant_propose": [_francais(montant)], "commentaire": [commentaire]}
+    return champs, (avis, montant, commentaire)
+
+
+def _saisie_accord(demande: Decimal, session: int, tour: int) -> Saisie:
+    montant = _part(demande, session, tour)
+    return {"montant": [_francais(montant)]}, (montant,)
+
+
+# Per form: the dossier's statut it needs, its history action, what it writes, a session's
+# typing (the fields posted, the values the row must then hold).
+FORMULAIRES_DE_FINANCEMENT: dict[str, tuple[str, str, str, Callable[..., Saisie]]] = {
+    "avis": (
+        "en_instruction",
+        "financement.avis",
+        "avis, montant_propose, commentaire",
+        _saisie_avis,
+    ),
+    "accord": ("valide", "financement.accord", "montant_accorde", _saisie_accord),
+}
+
+
+def _financement_en_base(installation: Installation, pk: int, colonnes: str) -> tuple:
+    [ligne] = installation.base.lire(
+        f"SELECT {colonnes}, version FROM programmation_financement WHERE id = %s", pk
+    )
+    *valeurs, version = ligne
+    montants = tuple(
+        v if isinstance(v, str) else Decimal(str(v)).quantize(CENTIME) for v in valeurs
+    )
+    return montants, version
+
+
+def _evenements(installation: Installation, action: str) -> int:
+    return installation.base.lire(
+        "SELECT COUNT(*) FROM historique_evenement WHERE action = %s", action
+    )[0][0]
+
+
+@pytest.mark.parametrize("formulaire", list(FORMULAIRES_DE_FINANCEMENT))
+def test_deux_enregistrements_simultanes_du_meme_financement(
+    serveur, installation, formulaire
+) -> None:
+    """Two CAF sessions saw the same version: one is saved, the other told, nothing mixed."""
+    statut, action, colonnes, saisir = FORMULAIRES_DE_FINANCEMENT[formulaire]
+    pk, demande = _financement_de_la_caf(installation, statut)
+    page = f"/financements/{pk}/{formulaire}/"
+    sessions = [connecte(serveur, "financeur"), connecte(serveur, "financeur")]
+
+    for tour in range(TOURS_DE_CONCURRENCE):
+        formulaires = [s.get(page).formulaire(avec_champ="version").valeurs() for s in sessions]
+        assert formulaires[0]["version"] == formulaires[1]["version"]
+        version = int(formulaires[0]["version"][0])
+        evenements = _evenements(installation, action)
+        saisies = [saisir(demande, n, tour) for n in range(len(sessions))]
+        envois = [
+            lambda s=s, valeurs=valeurs, champs=champs: s.post(page, valeurs | champs)
+            for s, valeurs, (champs, _) in zip(sessions, formulaires, saisies, strict=True)
+        ]
+
+        reponses = en_meme_temps(*envois)
+
+        statuts = sorted(r.statut for r in reponses)
+        assert statuts == [200, 302], [r.texte_lisible[:300] for r in reponses]
+        gagnant = next(i for i, r in enumerate(reponses) if r.statut == 302)
+        perdant = reponses[1 - gagnant].texte_lisible
+        assert MESSAGE_CONFLIT_FINANCEMENT in perdant and MESSAGE_NON_ENREGISTRE in perdant
+        assert _financement_en_base(installation, pk, colonnes) == (
+            saisies[gagnant][1],
+            version + 1,
+        )
+        assert _evenements(installation, action) == evenements + 1
+
+
+def test_un_dossier_et_un_financement_enregistres_en_meme_temps(serveur, installation) -> None:
+    """Two rows of two tables saved at once: both stored, neither lost, no false conflict.
+
+    A dossier's own sections are written while it is a draft, its financings from its
+    instruction on: the porteur's draft and the financing the CAF instructs belong to two
+    dossiers of the call's contract.
+    """
+    porteur, financeur = connecte(serveur, "porteur"), connecte(serveur, "financeur")
+    dossier = _brouillon_du_porteur(serveur, porteur, installation)
+    page_dossier = f"/dossiers/{dossier}/action/"
+    statut, _, colonnes, saisir = FORMULAIRES_DE_FINANCEMENT["avis"]
+    financement, demande = _financement_de_la_caf(installation, statut)
+    page_financement = f"/financements/{financement}/avis/"
+
+    for tour in range(TOURS_DE_CONCURRENCE):
+        saisie_dossier = porteur.get(page_dossier).formulaire(avec_champ="version").valeurs()
+        saisie_financement = financeur.get(page_financement).formulaire(avec_champ="version")
+        description = f"Description du tour {tour}, enregistrée avec un avis."
+        champs, attendu = saisir(demande, tour % 2, tour)
+        [(version_dossier,)] = installation.base.lire(
+            "SELECT version FROM programmation_dossier WHERE id = %s", dossier
+        )
+        _, version_financement = _financement_en_base(installation, financement, colonnes)
+
+        donnees_dossier = saisie_dossier | {"description": [description]}
+        donnees_financement = saisie_financement.valeurs() | champs
+
+        reponses = en_meme_temps(
+            lambda d=donnees_dossier: porteur.post(page_dossier, d),
+            lambda d=donnees_financement: financeur.post(page_financement, d),
+        )
+
+        assert [r.statut for r in reponses] == [302, 302], [r.texte_lisible[:300] for r in reponses]
+        assert installation.base.lire(
+            "SELECT description, version FROM programmation_dossier WHERE id = %s", dossier
+        ) == [(description, version_dossier + 1)]
+        assert _financement_en_base(installation, financement, colonnes) == (
+            attendu,
+            version_financement + 1,
+        )
+
+
+# --- A granted amount lowered while the conventions are established -------------------------
+
+MESSAGE_APRES_CONVENTIONS = "Le montant accordé se fixe après validation et avant les conventions."
+MESSAGE_CONVENTIONS_ETABLIES = "Établir les conventions : c'est fait."
+ACTION_ACCORD = "financement.accord"
+ACTION_CONVENTIONNER = "dossier.conventionner"
+
+
+def _dossiers_a_conventionner(installation: Installation) -> list[tuple[int, int, Decimal]]:
+    """Validated dossiers outside any CPO whose CAF financing is granted more than a
+    centime: (dossier, financing, granted amount), TOURS_DE_CONCURRENCE of them.
+
+    The dossier of _financement_de_la_caf's validated financing is left to the test that
+    writes its granted amount (the module's order may be shuffled).
+    """
+    reserve, _ = _financement_de_la_caf(installation, "valide")
+    lignes = installation.base.lire(
+        "SELECT d.id, MIN(f.id) FROM programmation_dossier d "
+        "JOIN programmation_financement f ON f.dossier_id = d.id "
+        "JOIN programmation_appelaprojets a ON a.id = d.appel_id "
+        "JOIN contrats_contrat c ON c.id = a.contrat_id "
+        "JOIN contrats_organisation o ON o.id = f.financeur_id "
+        "WHERE c.slug = %s AND o.code = 'caf' AND d.statut = 'valide' "
+        "AND d.convention_pluriannuelle_id IS NULL AND f.montant_accorde > 0.01 "
+        "AND d.id <> (SELECT dossier_id FROM programmation_financement WHERE id = %s) "
+        "GROUP BY d.id ORDER BY d.id DESC",
+        SLUG,
+        reserve,
+    )
+    assert len(lignes) >= TOURS_DE_CONCURRENCE, "Trop peu de dossiers validés à conventionner."
+    return [
+        (
+            dossier,
+            financement,
+            _financement_en_base(installation, financement, "montant_accorde")[0][0],
+        )
+        for dossier, financement in lignes[:TOURS_DE_CONCURRENCE]
+    ]
+
+
+def _evenements_du_dossier(installation: Installation, pk: int) -> list[tuple[str, dict]]:
+    """The dossier's history, oldest first: (action, changes)."""
+    lignes = installation.base.lire(
+        "SELECT e.action, e.changements FROM historique_evenement e "
+        "JOIN django_content_type t ON t.id = e.content_type_id "
+        "WHERE t.app_label = 'programmation' AND t.model = 'dossier' AND e.object_id = %s "
+        "ORDER BY e.id",
+        str(pk),
+    )
+    # A JSON column: text on SQLite, already decoded by psycopg on PostgreSQL.
+    return [(a, json.loads(c) if isinstance(c, str) else c) for a, c in lignes]
+
+
+def _conventions_et_accords(installation: Installation, dossier: int) -> dict[int, tuple]:
+    """Per financing of the dossier: (its granted amount, its convention's amount or None)."""
+    lignes = installation.base.lire(
+        "SELECT f.id, f.montant_accorde, cv.montant FROM programmation_financement f "
+        "LEFT JOIN programmation_convention cv ON cv.financement_id = f.id "
+        "WHERE f.dossier_id = %s",
+        dossier,
+    )
+    return {
+        pk: tuple(None if m is None else Decimal(str(m)).quantize(CENTIME) for m in montants)
+        for pk, *montants in lignes
+    }
+
+
+def _baisser_en_conventionnant(
+    financeur: Navigateur, pilote: Navigateur, dossier: int, financement: int, baisse: Decimal
+) -> tuple[Reponse, Reponse]:
+    """The CAF posts its lowered amount as the pilote posts "Établir les conventions"."""
+    page_accord = f"/financements/{financement}/accord/"
+    accord = financeur.get(page_accord).formulaire(avec_champ="version").valeurs()
+    accord |= {"montant": [_francais(baisse)]}
+    conventionner = next(
+        f
+        for f in pilote.get(f"/dossiers/{dossier}/").formulaires()
+        if f.action == f"/dossiers/{dossier}/transition/conventionner/"
+    )
+    reponse_accord, reponse_transition = en_meme_temps(
+        lambda: financeur.post(page_accord, accord),
+        lambda: pilote.post(conventionner.action, conventionner.valeurs()),
+    )
+    return reponse_accord, reponse_transition
+
+
+def test_un_montant_accorde_baisse_pendant_l_etablissement_des_conventions(
+    serveur, installation
+) -> None:
+    """Whatever the order: the lowering comes first and the convention carries it, or it
+    is refused, the conventions being established; never a convention above the granted
+    amount, so never payments above it."""
+    financeur, pilote = connecte(serveur, "financeur"), connecte(serveur, "pilote")
+
+    for dossier, financement, accorde in _dossiers_a_conventionner(installation):
+        baisse = (accorde / 2).quantize(CENTIME)
+        _, version = _financement_en_base(installation, financement, "montant_accorde")
+        historique = _evenements_du_dossier(installation, dossier)
+
+        accord, transition = _baisser_en_conventionnant(
+            financeur, pilote, dossier, financement, baisse
+        )
+
+        assert transition.statut == 302 and transition.location == f"/dossiers/{dossier}/"
+        assert MESSAGE_CONVENTIONS_ETABLIES in pilote.get(transition.location).texte_lisible
+        assert installation.base.lire(
+            "SELECT statut FROM programmation_dossier WHERE id = %s", dossier
+        ) == [("conventionne",)]
+        assert accord.statut in (200, 302), accord.texte_lisible[:300]
+        # Stored before the conventions, or refused once they are established.
+        baisse_retenue = accord.statut == 302
+        if not baisse_retenue:
+            assert MESSAGE_APRES_CONVENTIONS in accord.texte_lisible
+        retenu = baisse if baisse_retenue else accorde
+        assert _financement_en_base(installation, financement, "montant_accorde") == (
+            (retenu,),
+            version + 1 if baisse_retenue else version,
+        )
+        montants = _conventions_et_accords(installation, dossier)
+        assert montants[financement] == (retenu, retenu), f"dossier {dossier} : {montants}"
+        # Every granted financing has its convention, of exactly its granted amount.
+        assert all(
+            convention == (montant_accorde or None)
+            for montant_accorde, convention in montants.values()
+        ), f"dossier {dossier} : {montants}"
+        nouveaux = _evenements_du_dossier(installation, dossier)[len(historique) :]
+        if baisse_retenue:
+            assert [action for action, _ in nouveaux] == [ACTION_ACCORD, ACTION_CONVENTIONNER]
+            assert nouveaux[0][1]["montant_accorde"] == [str(accorde), str(baisse)]
+        else:
+            assert [action for action, _ in nouveaux] == [ACTION_CONVENTIONNER]
 
 
 # --- The secret key -----------------------------------------------------------------------
