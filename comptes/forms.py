@@ -1,6 +1,8 @@
 """The account forms of django-allauth, rendered with the DSFR and worded in French."""
 
 from allauth.account import forms as allauth_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
@@ -102,3 +104,41 @@ class AjoutAdresseForm(FormulaireDsfr, allauth_forms.AddEmailForm):
 class ReauthentificationForm(FormulaireDsfr, allauth_forms.ReauthenticateForm):
     libelles = {"password": LIBELLE_MOT_DE_PASSE}
     aides = {"password": ""}
+
+
+class ChampCodeMixin:
+    """The one field of the second factor's forms: digits typed or pasted from the app.
+
+    Focused at once where it is all the page asks; not on the activation page, whose
+    steps and code QR come first.
+    """
+
+    focus = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        attributs = {"autocomplete": "one-time-code", "inputmode": "numeric"}
+        if self.focus:
+            attributs["autofocus"] = True
+        self.fields["code"].widget.attrs.update(attributs)
+
+
+class CodeDoubleFacteurForm(ChampCodeMixin, FormulaireDsfr, mfa_forms.AuthenticateForm):
+    libelles = {"code": "Code de vérification"}
+    aides = {
+        "code": "Les 6 chiffres affichés par votre application d'authentification, "
+        "ou l'un de vos codes de secours (8 chiffres)."
+    }
+
+
+class ReauthentificationDoubleFacteurForm(
+    ChampCodeMixin, FormulaireDsfr, mfa_forms.ReauthenticateForm
+):
+    libelles = CodeDoubleFacteurForm.libelles
+    aides = CodeDoubleFacteurForm.aides
+
+
+class ActivationTotpForm(ChampCodeMixin, FormulaireDsfr, totp_forms.ActivateTOTPForm):
+    focus = False
+    libelles = {"code": "Code affiché par l'application"}
+    aides = {"code": "6 chiffres, renouvelés toutes les 30 secondes."}

@@ -1,10 +1,12 @@
-"""Writes on accounts: the e-mail addresses allauth trusts."""
+"""Writes on accounts: the e-mail addresses allauth trusts, the reset of a second factor."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.db import transaction
 
 from comptes.actions import ActionCompte
 from comptes.models import Utilisateur
+from historique.journal import consigner
 from historique.services import enregistrer_evenement
 
 
@@ -34,3 +36,32 @@ def marquer_adresse_verifiee(
                 changements={"adresse": email},
             )
     return adresse
+
+
+def reinitialiser_double_facteur(
+    *, utilisateur: Utilisateur, acteur: Utilisateur | None, motif: str
+) -> list[str]:
+    """Remove the person's app and recovery codes (a lost phone), the types removed returned.
+
+    They log in with their password alone, then set up a new app: where the second factor
+    is required, the platform sends them to its activation (contrats.double_facteur).
+    """
+    with transaction.atomic():
+        authentificateurs = Authenticator.objects.select_for_update().filter(user=utilisateur)
+        types = sorted(authentificateurs.values_list("type", flat=True))
+        if not types:
+            return []
+        authentificateurs.delete()
+        enregistrer_evenement(
+            acteur=acteur,
+            objet=utilisateur,
+            action=ActionCompte.DOUBLE_FACTEUR_REINITIALISATION,
+            changements={"retires": types},
+            motif=motif,
+        )
+    consigner(
+        "double_facteur.reinitialisation",
+        utilisateur=utilisateur.pk,
+        par=acteur.pk if acteur else None,
+    )
+    return types
