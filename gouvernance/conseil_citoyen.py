@@ -138,6 +138,13 @@ class PageConseil:
     charte: CharteConseilCitoyen | None
     gestion: bool  # the pilotage's forms are shown
 
+    @property
+    def noms_visibles(self) -> bool:
+        """Its members are private persons (residents drawn by lot, volunteers): they are
+        named to the pilotage that manages them, never on the public page
+        (docs/donnees-personnelles.md)."""
+        return self.gestion
+
 
 def page_du_conseil(contrat: Contrat, gestion: bool) -> PageConseil:
     conseil = conseil_citoyen_du_contrat(contrat)

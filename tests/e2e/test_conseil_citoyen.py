@@ -107,7 +107,8 @@ def test_the_pilote_consults_the_conseil_citoyen_whose_membre_gives_a_favourable
         f"{live_server.url}/contrats/{contrat_charge.slug}/gouvernance/conseil-citoyen/"
     )
     public.goto(adresse_conseil)
-    expect(public.locator("#college-habitants")).to_contain_text("Lina Haddad")
+    # The public reads the college without its members' names (RGPD).
+    expect(public.locator("#college-habitants")).not_to_contain_text("Lina Haddad")
     expect(public.locator("#alertes-conseil")).to_contain_text(
         "Le collège des acteurs locaux est vide."
     )
