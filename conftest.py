@@ -223,6 +223,32 @@ def autre_financeur(contrat_charge):
 
 
 @pytest.fixture
+def autre_porteur(contrat_charge):
+    """A porteur whose structure is none of the test dossiers'."""
+    from comptes.models import Role
+    from contrats.tests.factories import HabilitationFactory
+    from programmation.tests.factories import StructureFactory
+
+    return HabilitationFactory(
+        contrat=contrat_charge, role=Role.PORTEUR, organisation=StructureFactory().organisation
+    ).utilisateur
+
+
+@pytest.fixture
+def autre_membre(contrat_charge):
+    """A membre of the COPIL politique, a body the demo membre does not sit in."""
+    from comptes.models import Role
+    from contrats.models import Instance
+    from contrats.tests.factories import HabilitationFactory
+
+    return HabilitationFactory(
+        contrat=contrat_charge,
+        role=Role.MEMBRE,
+        instance=contrat_charge.instances.get(nature=Instance.Nature.COPIL_POLITIQUE),
+    ).utilisateur
+
+
+@pytest.fixture
 def sans_role(db):
     """Someone with an account and no role in any contract."""
     from contrats.tests.factories import UtilisateurFactory

@@ -6,4 +6,7 @@ class ComptesConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self) -> None:
-        from comptes import signals  # noqa: F401  (registers the receivers)
+        from comptes import double_facteur, signals  # noqa: F401  (registers the receivers)
+        from comptes.donnees_personnelles import DECLARATION, inscrire
+
+        inscrire(DECLARATION)

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -126,6 +127,9 @@ MIDDLEWARE = [
     "comptes.sessions.SessionLimiteeMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After the session's bounds and allauth's: a pilote, State agent or financeur without
+    # a second factor is sent to its activation.
+    "contrats.double_facteur.DoubleFacteurObligatoireMiddleware",
     "programmation.middleware.AdresseDuSiteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its French page.
@@ -270,6 +274,29 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_INACTIVITE_MAX = env_int("SESSION_INACTIVITE_MINUTES", 30) * 60
 SESSION_DUREE_MAX = env_int("SESSION_DUREE_HEURES", 10) * 3600
 SESSION_COOKIE_AGE = SESSION_DUREE_MAX
+# Second factor (allauth's MFA): an authenticator app (TOTP) and single-use recovery codes.
+# Required of pilotes, State agents, financeurs and administrators (contrats.double_facteur)
+# wherever the platform is served; the demo instance (bin/demarrer) turns it off.
+DOUBLE_FACTEUR_OBLIGATOIRE = env_bool("DOUBLE_FACTEUR_OBLIGATOIRE", not DEBUG)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Contrat de ville"
+# One 30-second step either side: a code typed as it changes, or a phone's clock a little
+# off, still passes (each code is accepted once).
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_ADAPTER = "comptes.double_facteur.AdaptateurDoubleFacteur"
+MFA_FORMS = {
+    "authenticate": "comptes.forms.CodeDoubleFacteurForm",
+    "reauthenticate": "comptes.forms.ReauthentificationDoubleFacteurForm",
+    "activate_totp": "comptes.forms.ActivationTotpForm",
+}
+# allauth refuses a second factor while an address is unconfirmed, lest an unconfirmed
+# sign-up lock its address's owner out; here no one logs in before confirming (above), so a
+# protected account may change its address by the usual confirmation link.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Confirming one's identity again (activating, deactivating the second factor, showing the
+# recovery codes) by password or code of the app; no code sent by e-mail.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -320,3 +347,17 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Personal data (RGPD) ---------------------------------------------------------------------
+# How long personal data is kept, in days (docs/donnees-personnelles.md): `manage.py
+# purger_donnees`, run daily, removes or pseudonymises what is older.
+# Login attempts and the access log (django-axes): six months, as the CNIL advises for logs.
+CONSERVATION_TENTATIVES_CONNEXION = env_int("CONSERVATION_TENTATIVES_CONNEXION", 180)
+# Sessions, counted from their expiry.
+CONSERVATION_SESSIONS = env_int("CONSERVATION_SESSIONS", 0)
+# Invitations never accepted, counted from their expiry; sign-ups whose address was never
+# confirmed, counted from the sign-up.
+CONSERVATION_INVITATIONS = env_int("CONSERVATION_INVITATIONS", 90)
+# Accounts without a login for three years are pseudonymised; the records they are tied
+# to (history, dossiers, decisions) are kept and point to the pseudonymised account.
+CONSERVATION_COMPTES_INACTIFS = env_int("CONSERVATION_COMPTES_INACTIFS", 3 * 365)

@@ -1,15 +1,20 @@
 """Admin for pilotes: each sees and edits only the contracts they pilot.
 
-Every save and deletion made here is written to the history, like any service.
+Every save and deletion made here is written to the history, like any service. Rows of a
+contract are reached through its lookup path; organisations, shared by every contract, are
+read by all pilotes but changed only by those who pilot every contract they belong to;
+roles are granted on the contract's team page, whose service checks and logs them.
 """
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from comptes.models import Role
+from comptes.models import Role, Utilisateur
+from contrats import extensions
 from contrats import models as m
-from historique.admin import HistoriseMixin
+from historique.admin import HistoriseMixin, LectureSeuleMixin
+from territoires.models import Commune, QuartierPrioritaire
 
 
 def contrats_pilotes(request: HttpRequest) -> QuerySet[m.Contrat]:
@@ -31,31 +36,84 @@ CHEMINS_VERS_LE_CONTRAT = {
     m.LignePlan: "contrat",
     m.Articulation: "contrat",
     m.Dispositif: "contrat",
+    m.Instance: "contrat",
+    # People: those who hold a role in the contract (newcomers are invited from its team page).
+    Utilisateur: "habilitations__contrat",
 }
+
+
+# How an organisation takes part in a contract, in this app.
+CHEMINS_ORGANISATION_CONTRAT = [
+    "signatures__contrat",
+    "habilitations__contrat",
+    "instances__contrat",
+    "sections_engagements__contrat",
+    "invitations__contrat",
+]
+
+
+def _participent(modele, chemins: list[str], contrats: QuerySet[m.Contrat] | None) -> Q:
+    """Rows of `modele` that take part in one of `contrats` (in any contract when None)
+    through one of `chemins`: one subquery per path, not one join of them all."""
+    condition = Q(pk__in=[])
+    for chemin in chemins:
+        filtre = {f"{chemin}__isnull": False} if contrats is None else {f"{chemin}__in": contrats}
+        condition |= Q(pk__in=modele._default_manager.filter(**filtre).values("pk"))
+    return condition
+
+
+def _organisations_liees(contrats: QuerySet[m.Contrat] | None = None) -> Q:
+    """Organisations of `contrats`, by the links of this app and those later apps declare
+    (`extensions`)."""
+    chemins = CHEMINS_ORGANISATION_CONTRAT + extensions.chemins_organisation_contrat
+    return _participent(m.Organisation, chemins, contrats)
+
+
+def organisations_visibles(request: HttpRequest) -> QuerySet[m.Organisation]:
+    """Those of the contracts the user pilots, and those of no contract yet."""
+    if request.user.is_superuser:
+        return m.Organisation.objects.all()
+    return m.Organisation.objects.filter(
+        _organisations_liees(contrats_pilotes(request)) | ~_organisations_liees()
+    )
+
+
+def organisation_modifiable(request: HttpRequest, organisation: m.Organisation) -> bool:
+    """No pilote renames an organisation that takes part in a contract they do not pilot."""
+    if request.user.is_superuser:
+        return True
+    autres_contrats = m.Contrat.objects.exclude(pk__in=contrats_pilotes(request).values("pk"))
+    return not m.Organisation.objects.filter(
+        _organisations_liees(autres_contrats), pk=organisation.pk
+    ).exists()
 
 
 def limiter_aux_contrats_pilotes(modele, queryset, request):
     """Choices of a related field restricted to the contracts the user pilots."""
-    chemin = CHEMINS_VERS_LE_CONTRAT.get(modele)
-    if chemin is None or request.user.is_superuser:
+    if request.user.is_superuser:
         return queryset
-    return queryset.filter(**{f"{chemin}__in": contrats_pilotes(request)})
+    if modele is m.Organisation:
+        return queryset.filter(pk__in=organisations_visibles(request).values("pk"))
+    if modele in (Commune, QuartierPrioritaire):
+        # A territory of a contract they pilot, or of none yet (a new commune, a new QPV).
+        chemins = ["contrats"]
+        return queryset.filter(
+            _participent(modele, chemins, contrats_pilotes(request))
+            | ~_participent(modele, chemins, None)
+        )
+    chemin = CHEMINS_VERS_LE_CONTRAT.get(modele)
+    if chemin is None:
+        return queryset
+    dans_le_perimetre = modele._default_manager.filter(
+        **{f"{chemin}__in": contrats_pilotes(request)}
+    )
+    return queryset.filter(pk__in=dans_le_perimetre.values("pk"))
 
 
-class ParContratAdmin(HistoriseMixin, admin.ModelAdmin):
-    """Rows reachable from a contract through `chemin_contrat` (Django lookup path).
-
-    Related choices (domain of an objective, pillar of a line…) are restricted the
-    same way, so a pilote cannot attach data to a contract they do not pilot.
-    """
-
-    chemin_contrat = "contrat"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.chemin_contrat}__in": contrats_pilotes(request)})
+class ChoixDuPerimetreMixin:
+    """Related choices (domain of an objective, pillar of a line, communes of the contract,
+    dispositif of a measure…) restricted to the contracts the user pilots, so that a pilote
+    cannot attach data to a contract they do not pilot. For model admins and inlines."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         modele = db_field.related_model
@@ -72,18 +130,30 @@ class ParContratAdmin(HistoriseMixin, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class JalonInline(admin.TabularInline):
+class ParContratAdmin(ChoixDuPerimetreMixin, HistoriseMixin, admin.ModelAdmin):
+    """Rows reachable from a contract through `chemin_contrat` (Django lookup path)."""
+
+    chemin_contrat = "contrat"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.chemin_contrat}__in": contrats_pilotes(request)})
+
+
+class JalonInline(ChoixDuPerimetreMixin, admin.TabularInline):
     model = m.Jalon
     extra = 0
 
 
-class RegleInline(admin.StackedInline):
+class RegleInline(ChoixDuPerimetreMixin, admin.StackedInline):
     model = m.RegleModification
     extra = 0
 
 
 @admin.register(m.Contrat)
-class ContratAdmin(HistoriseMixin, admin.ModelAdmin):
+class ContratAdmin(ChoixDuPerimetreMixin, HistoriseMixin, admin.ModelAdmin):
     list_display = ["titre", "generation", "date_debut", "date_fin"]
     inlines = [JalonInline, RegleInline]
     filter_horizontal = ["communes", "quartiers"]
@@ -96,7 +166,7 @@ class ContratAdmin(HistoriseMixin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
-class DomaineInline(admin.StackedInline):
+class DomaineInline(ChoixDuPerimetreMixin, admin.StackedInline):
     model = m.Domaine
     extra = 0
 
@@ -107,12 +177,12 @@ class PilierAdmin(ParContratAdmin):
     inlines = [DomaineInline]
 
 
-class OrientationInline(admin.TabularInline):
+class OrientationInline(ChoixDuPerimetreMixin, admin.TabularInline):
     model = m.OrientationStrategique
     extra = 0
 
 
-class ObjectifInline(admin.StackedInline):
+class ObjectifInline(ChoixDuPerimetreMixin, admin.StackedInline):
     model = m.ObjectifOperationnel
     extra = 0
 
@@ -136,7 +206,7 @@ class AxeAdmin(ParContratAdmin):
     list_display = ["numero", "intitule", "contrat"]
 
 
-class FicheActionInline(admin.TabularInline):
+class FicheActionInline(ChoixDuPerimetreMixin, admin.TabularInline):
     model = m.FicheAction
     extra = 0
 
@@ -149,10 +219,21 @@ class LignePlanAdmin(ParContratAdmin):
 
 
 @admin.register(m.Organisation)
-class OrganisationAdmin(HistoriseMixin, admin.ModelAdmin):
+class OrganisationAdmin(ChoixDuPerimetreMixin, HistoriseMixin, admin.ModelAdmin):
     list_display = ["nom", "code", "type"]
     list_filter = ["type"]
     search_fields = ["nom", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=organisations_visibles(request))
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        permis = super().has_change_permission(request, obj)
+        return permis and (obj is None or organisation_modifiable(request, obj))
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        permis = super().has_delete_permission(request, obj)
+        return permis and (obj is None or organisation_modifiable(request, obj))
 
 
 @admin.register(m.Signataire)
@@ -160,7 +241,7 @@ class SignataireAdmin(ParContratAdmin):
     list_display = ["organisation", "representant", "qualite", "role", "contrat"]
 
 
-class EngagementInline(admin.StackedInline):
+class EngagementInline(ChoixDuPerimetreMixin, admin.StackedInline):
     model = m.Engagement
     extra = 0
 
@@ -195,7 +276,7 @@ class DispositifAdmin(ParContratAdmin):
     list_display = ["sigle", "nom", "contrat"]
 
 
-class MesureInline(admin.TabularInline):
+class MesureInline(ChoixDuPerimetreMixin, admin.TabularInline):
     model = m.MesureArticulation
     extra = 0
 
@@ -207,6 +288,9 @@ class ArticulationAdmin(ParContratAdmin):
 
 
 @admin.register(m.Habilitation)
-class HabilitationAdmin(ParContratAdmin):
+class HabilitationAdmin(LectureSeuleMixin, ParContratAdmin):
+    """Read only: a role is granted, changed or withdrawn on the contract's team page, whose
+    service checks it (organisation, body) and writes it to the history and the log."""
+
     list_display = ["utilisateur", "role", "organisation", "contrat"]
     list_filter = ["role"]

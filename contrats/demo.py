@@ -12,7 +12,10 @@ from contrats.services import attribuer_habilitation
 
 MOT_DE_PASSE_DEMO = "demo-contrat-de-ville"
 GROUPE_PILOTES = "Pilotes"
-APPS_ADMINISTREES_PAR_LES_PILOTES = ("contrats", "territoires")
+# The territories (communes, quartiers, indicators, observations) are national references
+# shared by every contract, loaded with the contract and imported: only a superuser
+# changes them by hand.
+APPS_ADMINISTREES_PAR_LES_PILOTES = ("contrats",)
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,10 @@ from historique.models import Evenement
 from historique.services import enregistrer_evenement
 
 
-@admin.register(Evenement)
-class EvenementAdmin(admin.ModelAdmin):
-    list_display = ["horodatage", "acteur", "action", "objet_libelle", "motif"]
-    list_filter = ["action"]
-    search_fields = ["objet_libelle", "motif", "action"]
-    date_hierarchy = "horodatage"
+class LectureSeuleMixin:
+    """Rows written only by their services (with their checks and history): read here."""
 
-    # History is append-only: nobody edits or deletes it, not even from the admin.
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -23,6 +18,16 @@ class EvenementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Evenement)
+class EvenementAdmin(LectureSeuleMixin, admin.ModelAdmin):
+    """History is append-only: nobody edits or deletes it, not even from the admin."""
+
+    list_display = ["horodatage", "acteur", "action", "objet_libelle", "motif"]
+    list_filter = ["action"]
+    search_fields = ["objet_libelle", "motif", "action"]
+    date_hierarchy = "horodatage"
 
 
 def _journaliser(

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
 
+CHEMINS_ORGANISATION_CONTRAT = (
+    "structure__dossiers__appel__contrat",
+    "financements__dossier__appel__contrat",
+    "enveloppes__appel__contrat",
+    "lignes_budget__dossier__appel__contrat",
+    "conventions_pluriannuelles__contrat",
+)
+
 
 class ProgrammationConfig(AppConfig):
     name = "programmation"
@@ -16,3 +24,14 @@ class ProgrammationConfig(AppConfig):
         ):
             if fonction not in registre:
                 registre.append(fonction)
+        # How an organisation takes part in a contract through its calls (admin scoping).
+        from contrats import extensions as extensions_contrats
+
+        for chemin in CHEMINS_ORGANISATION_CONTRAT:
+            if chemin not in extensions_contrats.chemins_organisation_contrat:
+                extensions_contrats.chemins_organisation_contrat.append(chemin)
+        # What programmation holds about a person (RGPD: export, erasure).
+        from comptes.donnees_personnelles import inscrire
+        from programmation.donnees_personnelles import DECLARATION
+
+        inscrire(DECLARATION)

@@ -1,23 +1,13 @@
 from django.contrib import admin
 
+from historique.admin import LectureSeuleMixin
 from suivi.models import Bilan, OrdreDeReversement, ReportDeDates, TransitionBilan
-
-
-class LectureSeuleMixin:
-    """Bilans change through their services (state machine, history): read them here."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Bilan)
 class BilanAdmin(LectureSeuleMixin, admin.ModelAdmin):
+    """Bilans change through their services (state machine, history): read them here."""
+
     list_display = ("dossier", "annee", "statut", "nature", "date_limite", "est_demo")
     list_filter = ("statut", "annee", "nature", "est_demo")
     search_fields = ("dossier__numero", "dossier__intitule")

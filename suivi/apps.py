@@ -32,6 +32,11 @@ class SuiviConfig(AppConfig):
         _inscrire(extensions.fournisseurs_de_taches, taches_des_engagements)
         _inscrire(gouvernance.sources_de_points, examen.bilans_et_evaluations_a_examiner)
         _inscrire(gouvernance.liens_des_objets, examen.lien_du_bilan_ou_de_l_evaluation)
+        # What suivi holds about a person (RGPD: export, erasure).
+        from comptes.donnees_personnelles import inscrire
+        from suivi.donnees_personnelles import DECLARATION
+
+        inscrire(DECLARATION)
 
 
 def _inscrire(registre: list, fonction) -> None:

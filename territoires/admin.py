@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from historique.admin import HistoriseMixin
+from historique.admin import HistoriseMixin, LectureSeuleMixin
 from territoires.models import (
     Commune,
     ImportObservations,
@@ -55,16 +55,7 @@ class TerritoireDeReferenceAdmin(HistoriseMixin, admin.ModelAdmin):
 
 
 @admin.register(ImportObservations)
-class ImportObservationsAdmin(admin.ModelAdmin):
+class ImportObservationsAdmin(LectureSeuleMixin, admin.ModelAdmin):
     """Read only: an import is written by the import service, with its history event."""
 
     list_display = ["fichier", "importe_le", "auteur", "crees", "modifiees", "inchangees"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

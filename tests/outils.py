@@ -326,3 +326,50 @@ def client_de(utilisateur) -> Client:
 
 
 ROLE_TESTE = re.compile(r"\bRole\.|\.a\(|organisations_pour\(|\.role\b")
+
+
+# --- Forms: what a browser posts back, what the database keeps --------------------------------
+
+
+def valeurs_du_formulaire(reponse, action: str = "") -> dict[str, list[str]]:
+    """What a browser would submit, as is, from a page the test client returned: the first
+    form that posts to `action` (by default, to the page itself), with its inputs, ticked
+    boxes, selected options and textareas, a list of values per field."""
+    # The real-server tests' form reader: one parser of forms for every test.
+    from tests.serveur.navigateur import _LecteurDeFormulaires
+
+    lecteur = _LecteurDeFormulaires()
+    lecteur.feed(html_de(reponse))
+    lecteur.close()
+    adresses = {action} if action else {"", reponse.request["PATH_INFO"]}
+    for formulaire in lecteur.formulaires:
+        if formulaire.action in adresses:
+            return formulaire.valeurs()
+    raise AssertionError(f"Aucun formulaire vers {sorted(adresses)} sur la page.")
+
+
+def en_base(objet, *champs: str) -> dict[str, Any]:
+    """Those fields of the object as the database holds them now, read again."""
+    return type(objet)._default_manager.filter(pk=objet.pk).values(*champs).get()
+
+
+def pourquoi(reponse) -> str:
+    """Why a page did not take a form, for an assertion's message: the status, the form's
+    errors and the service's refusal (the `form` and `erreur` of its context)."""
+    contexte = reponse.context or {}
+    erreurs = getattr(contexte.get("form"), "errors", "")
+    return f"{reponse.status_code} {erreurs} {contexte.get('erreur') or ''}".strip()
+
+
+class Formulaire:
+    """A form as that person's browser reads it on a page (the first one posting to
+    `action`, by default to the page itself), to post back with fields added or changed."""
+
+    def __init__(self, utilisateur, page: str, action: str = "") -> None:
+        self.client = client_de(utilisateur)
+        self.action = action or page
+        self.valeurs = valeurs_du_formulaire(self.client.get(page), action)
+
+    def poster(self, champs: dict | None = None, **options):
+        """Post the form's values, `champs` over them (`options` go to the test client)."""
+        return self.client.post(self.action, self.valeurs | (champs or {}), **options)

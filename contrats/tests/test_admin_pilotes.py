@@ -5,8 +5,13 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 
 from comptes.models import Utilisateur
-from contrats.models import ObjectifOperationnel
-from contrats.tests.factories import DomaineFactory, ObjectifFactory
+from contrats.models import Habilitation, ObjectifOperationnel, Organisation, Signataire
+from contrats.tests.factories import (
+    ContratFactory,
+    DomaineFactory,
+    ObjectifFactory,
+    OrganisationFactory,
+)
 from contrats.tests.outils import donnees_du_formulaire
 from historique.models import Evenement
 from tests.outils import html_de
@@ -151,3 +156,127 @@ def test_history_event_cannot_be_deleted_or_changed_by_a_superuser(client, super
     evenement.refresh_from_db()
     assert evenement.motif != "réécrit"
     assert Evenement.objects.filter(pk=evenement.pk).exists()
+
+
+# --- Organisations, shared by every contract -------------------------------------------------
+
+
+def _signataire_de(contrat, organisation: Organisation) -> Signataire:
+    return Signataire.objects.create(
+        contrat=contrat,
+        organisation=organisation,
+        ordre=99,
+        representant="Représentant",
+        role=Signataire.Role.PARTENAIRE,
+    )
+
+
+@pytest.fixture
+def organisation_d_un_autre_contrat(db) -> Organisation:
+    """An organisation that signs only a contract the demo pilote does not pilot."""
+    organisation = OrganisationFactory(nom="Commune d'un autre contrat")
+    _signataire_de(ContratFactory(), organisation)
+    return organisation
+
+
+def _organisation_url(vue: str, organisation: Organisation) -> str:
+    return reverse(f"admin:contrats_organisation_{vue}", args=[organisation.pk])
+
+
+def test_pilote_cannot_rename_an_organisation_of_a_contract_they_do_not_pilot(
+    client, pilote, organisation_d_un_autre_contrat
+):
+    client.force_login(pilote)
+    url = _organisation_url("change", organisation_d_un_autre_contrat)
+
+    reponse = client.post(url, {"nom": "Renommée", "code": "renommee", "type": "commune"})
+
+    assert reponse.status_code in (302, 403)
+    if reponse.status_code == 302:
+        assert reponse.url == reverse("admin:index")
+    organisation_d_un_autre_contrat.refresh_from_db()
+    assert organisation_d_un_autre_contrat.nom == "Commune d'un autre contrat"
+    assert not Evenement.objects.filter(
+        action="admin.modification", object_id=str(organisation_d_un_autre_contrat.pk)
+    ).exists()
+
+
+def test_pilote_cannot_rename_a_partner_shared_with_a_contract_they_do_not_pilot(
+    client, pilote, villiers
+):
+    caf = Organisation.objects.get(code="caf")
+    _signataire_de(ContratFactory(), caf)
+    client.force_login(pilote)
+
+    reponse = client.post(_organisation_url("change", caf), {"nom": "CAF renommée"})
+
+    assert reponse.status_code == 403
+    caf.refresh_from_db()
+    assert caf.nom != "CAF renommée"
+    assert client.post(_organisation_url("delete", caf), {"post": "yes"}).status_code == 403
+    assert Organisation.objects.filter(pk=caf.pk).exists()
+
+
+def test_pilote_renames_an_organisation_of_their_contract_only_and_it_is_historised(
+    client, pilote, villiers
+):
+    organisation = OrganisationFactory(nom="Association du quartier")
+    _signataire_de(villiers, organisation)
+    client.force_login(pilote)
+    url = _organisation_url("change", organisation)
+    donnees = donnees_du_formulaire(client.get(url))
+    donnees["nom"] = "Association des habitants du quartier"
+
+    reponse = client.post(url, {**donnees, "_save": "Enregistrer"})
+
+    assert reponse.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.nom == "Association des habitants du quartier"
+    assert Evenement.objects.filter(
+        action="admin.modification", object_id=str(organisation.pk), acteur=pilote
+    ).exists()
+
+
+def test_pilote_lists_and_chooses_no_organisation_of_another_contract_only(
+    client, pilote, villiers, organisation_d_un_autre_contrat
+):
+    client.force_login(pilote)
+
+    liste = client.get(reverse("admin:contrats_organisation_changelist"))
+    ajout = client.get(reverse("admin:contrats_signataire_add"))
+
+    assert organisation_d_un_autre_contrat not in liste.context["cl"].result_list
+    assert Organisation.objects.get(code="caf") in liste.context["cl"].result_list
+    choix = ajout.context["adminform"].form.fields["organisation"].queryset
+    assert organisation_d_un_autre_contrat not in choix
+    assert Organisation.objects.get(code="caf") in choix
+    assert set(ajout.context["adminform"].form.fields["contrat"].queryset) == {villiers}
+
+
+def test_roles_are_read_only_in_the_admin_they_are_granted_on_the_team_page(
+    client, pilote, villiers
+):
+    habilitation = Habilitation.objects.filter(contrat=villiers).first()
+    client.force_login(pilote)
+
+    assert client.get(reverse("admin:contrats_habilitation_add")).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:contrats_habilitation_change", args=[habilitation.pk]),
+            {"role": "pilote"},
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:contrats_habilitation_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "modele", ["commune", "quartierprioritaire", "indicateur", "observation", "territoirede"]
+)
+def test_territories_are_changed_by_a_superuser_only(client, pilote, superutilisateur, modele):
+    modele = "territoiredereference" if modele == "territoirede" else modele
+    url = reverse(f"admin:territoires_{modele}_changelist")
+    client.force_login(pilote)
+    assert client.get(url).status_code == 403
+    client.force_login(superutilisateur)
+    assert client.get(url).status_code == 200

@@ -12,7 +12,6 @@ from comptes.models import Role
 from contrats.models import Organisation
 from contrats.tests.factories import HabilitationFactory
 from programmation.tests import outils
-from programmation.tests.factories import StructureFactory
 
 
 @pytest.fixture
@@ -20,14 +19,6 @@ def media(settings, tmp_path):
     """Uploaded files go to a temporary folder, read back by the test."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def porteur_d_une_autre_structure(contrat_charge):
-    """A porteur whose structure is none of the test dossiers'."""
-    return HabilitationFactory(
-        contrat=contrat_charge, role=Role.PORTEUR, organisation=StructureFactory().organisation
-    ).utilisateur
 
 
 @pytest.fixture

@@ -197,9 +197,9 @@ def test_the_comparison_page_shows_the_changed_field(db, pilote, membre):
     assert "Ateliers renforcés" in html and "Ateliers de soutien scolaire" in html
 
 
-def test_another_porteur_cannot_read_the_versions(db, porteur_d_une_autre_structure):
+def test_another_porteur_cannot_read_the_versions(db, autre_porteur):
     dossier = outils.dossier_depose()
-    reponse = outils.client_de(porteur_d_une_autre_structure).get(
+    reponse = outils.client_de(autre_porteur).get(
         reverse("programmation:versions", args=[dossier.pk])
     )
     assert reponse.status_code == 403

@@ -357,7 +357,7 @@ def test_the_ceiling_adds_every_nature_the_financeur_is_asked(villiers):
     assert f"demande {format_euros(Decimal('6000'))}" in message
 
 
-@pytest.mark.parametrize("nom", ["porteur_d_une_autre_structure", "financeur", "membre"])
+@pytest.mark.parametrize("nom", ["autre_porteur", "financeur", "membre"])
 def test_only_the_porteur_or_the_pilotage_attach_a_dossier(nom, personne):
     dossier = _brouillon()
     convention = _cpo_du(dossier)
@@ -557,10 +557,10 @@ def test_a_porteur_reads_its_structure_s_cpo_only(villiers):
     assert "CPO-B" not in html and autre.structure.organisation.nom not in html
 
 
-def test_another_porteur_sees_none_of_them(porteur_d_une_autre_structure, villiers):
+def test_another_porteur_sees_none_of_them(autre_porteur, villiers):
     _cpo_avec_son_dossier()
 
-    html = texte(client_de(porteur_d_une_autre_structure).get(_url_liste(villiers)))
+    html = texte(client_de(autre_porteur).get(_url_liste(villiers)))
 
     assert "CPO-A" not in html
     assert "Aucune convention pluriannuelle d'objectifs pour le moment." in html

@@ -80,14 +80,14 @@ def test_transitionner_writes_one_log_row_and_one_event_in_the_same_transaction(
     )
 
 
-def test_a_refused_transition_writes_no_log_row(db, porteur_d_une_autre_structure):
+def test_a_refused_transition_writes_no_log_row(db, autre_porteur):
     dossier = outils.dossier_depose()
     avant = TransitionDossier.objects.filter(dossier=dossier).count()
     with pytest.raises(DroitInsuffisant):
         transitionner(
             dossier=dossier,
             transition=CodeTransition.RETIRER,
-            acteur=porteur_d_une_autre_structure,
+            acteur=autre_porteur,
         )
     assert TransitionDossier.objects.filter(dossier=dossier).count() == avant
     assert Dossier.objects.get(pk=dossier.pk).statut == Statut.DEPOSE

@@ -380,16 +380,14 @@ ETAPE = st.one_of(
 
 
 @pytest.fixture
-def acteurs_fixes(
-    pilote, etat, financeur, membre, porteur_d_une_autre_structure
-) -> dict[str, Utilisateur]:
+def acteurs_fixes(pilote, etat, financeur, membre, autre_porteur) -> dict[str, Utilisateur]:
     """Everyone but the dossier's porteur, who is attached to each new dossier."""
     return {
         "pilote": pilote,
         "etat": etat,
         "financeur": financeur,
         "membre": membre,
-        "porteur_etranger": porteur_d_une_autre_structure,
+        "porteur_etranger": autre_porteur,
     }
 
 

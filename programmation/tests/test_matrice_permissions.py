@@ -592,15 +592,11 @@ CIBLES = {
 }
 
 
-# The persona fixture of each role (conftest), when it is not named after the role.
-PERSONA_DU_ROLE = {"autre_porteur": "porteur_d_une_autre_structure"}
-
-
 def compte(role: str, dossier, personne):
     """The account of a role; the demo porteur is attached to the dossier's structure."""
     if role == "porteur" and dossier is not None:
         return porteur_demo_du(dossier)
-    return personne(PERSONA_DU_ROLE.get(role, role))
+    return personne(role)
 
 
 def constater(reponse) -> str:

@@ -148,9 +148,9 @@ def test_no_upload_once_the_dossier_is_submitted(client, media):
     assert fichiers_sur_disque(media) == []
 
 
-def test_other_porteur_cannot_upload(client, porteur_d_une_autre_structure):
+def test_other_porteur_cannot_upload(client, autre_porteur):
     dossier = DossierFactory()
-    client.force_login(porteur_d_une_autre_structure)
+    client.force_login(autre_porteur)
     assert deposer(client, dossier, "rib.pdf", CONTENU_PDF).status_code == 403
     assert not dossier.pieces.exists()
 
@@ -187,7 +187,7 @@ def test_financeur_downloads_pieces_of_a_dossier_asking_it_only(client, financeu
     assert client.get(reverse("programmation:piece", args=[piece_autre.pk])).status_code == 403
 
 
-@pytest.mark.parametrize("compte", ["porteur_d_une_autre_structure", "financeur", "membre"])
+@pytest.mark.parametrize("compte", ["autre_porteur", "financeur", "membre"])
 def test_piece_of_a_draft_is_refused_to_anyone_but_its_porteur_and_pilotage(
     client, compte, personne
 ):
@@ -262,7 +262,7 @@ def test_piece_of_a_submitted_dossier_cannot_be_deleted(client, media):
     assert len(fichiers_sur_disque(media)) == 1
 
 
-@pytest.mark.parametrize("compte", ["porteur_d_une_autre_structure", "pilote"])
+@pytest.mark.parametrize("compte", ["autre_porteur", "pilote"])
 def test_only_the_porteur_deletes_a_piece(client, media, compte, personne):
     dossier = DossierFactory()
     piece = piece_de(dossier)

@@ -188,9 +188,7 @@ def test_anonymous_visitor_is_sent_to_login(client):
         assert reponse.url.startswith(reverse("comptes:connexion"))
 
 
-def test_porteur_never_reads_another_structures_dossier(
-    client, settings, tmp_path, porteur_d_une_autre_structure
-):
+def test_porteur_never_reads_another_structures_dossier(client, settings, tmp_path, autre_porteur):
     settings.MEDIA_ROOT = tmp_path
     dossier = DossierFactory(complet=True, intitule="Action confidentielle")
     piece = ajouter_piece(
@@ -199,7 +197,7 @@ def test_porteur_never_reads_another_structures_dossier(
         fichier=SimpleUploadedFile("rib.pdf", b"%PDF-1.4 rib\n%%EOF\n"),
         acteur=porteur_de(dossier.structure),
     )
-    client.force_login(porteur_d_une_autre_structure)
+    client.force_login(autre_porteur)
 
     for statut in (Statut.BROUILLON, Statut.DEPOSE):
         dossier = mener_au_statut(dossier, statut)
@@ -420,12 +418,12 @@ def test_transition_is_post_only(client):
 
 
 def test_a_reader_without_the_right_gets_an_error_and_an_outsider_a_403(
-    client, porteur_d_une_autre_structure, membre
+    client, autre_porteur, membre
 ):
     dossier = DossierFactory(depose=True)
     examiner_en_comite(dossier)  # the membre reads it, without any transition's role
 
-    client.force_login(porteur_d_une_autre_structure)
+    client.force_login(autre_porteur)
     reponse = client.post(
         reverse("programmation:transition", args=[dossier.pk, "retirer"]),
         {"version": dossier.version},

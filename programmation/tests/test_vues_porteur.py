@@ -225,7 +225,7 @@ def test_porteur_creates_a_draft_for_an_open_call(client):
 
 
 def test_creating_a_dossier_needs_a_structure_an_intitule_and_a_published_call(
-    client, sans_role, porteur_d_une_autre_structure
+    client, sans_role, autre_porteur
 ):
     appel = AppelFactory()
     brouillon_appel = AppelFactory(publie=False)
@@ -235,7 +235,7 @@ def test_creating_a_dossier_needs_a_structure_an_intitule_and_a_published_call(
     reponse = client.post(url, {"intitule": "Action"}, follow=True)
     assert "Enregistrez d&#x27;abord votre structure" in html_brut(reponse)
 
-    client.force_login(porteur_d_une_autre_structure)
+    client.force_login(autre_porteur)
     reponse = client.post(url, {"intitule": "  "}, follow=True)
     assert escape("Donnez un intitulé à l'action pour créer le dossier.") in html_brut(reponse)
 
@@ -248,9 +248,9 @@ def test_creating_a_dossier_needs_a_structure_an_intitule_and_a_published_call(
     assert not Dossier.objects.filter(appel__in=[appel, brouillon_appel]).exists()
 
 
-def test_nouveau_dossier_is_post_only(client, porteur_d_une_autre_structure):
+def test_nouveau_dossier_is_post_only(client, autre_porteur):
     appel = AppelFactory()
-    client.force_login(porteur_d_une_autre_structure)
+    client.force_login(autre_porteur)
     reponse = client.get(reverse("programmation:nouveau_dossier", args=[SLUG, appel.annee]))
     assert reponse.status_code == 405
 
@@ -603,9 +603,7 @@ def test_submitted_dossier_cannot_be_edited_and_nothing_changes(client):
     assert dossier.lignes_budget.count() == 5
 
 
-@pytest.mark.parametrize(
-    "compte", ["porteur_d_une_autre_structure", "pilote", "etat", "financeur", "membre"]
-)
+@pytest.mark.parametrize("compte", ["autre_porteur", "pilote", "etat", "financeur", "membre"])
 def test_only_the_dossier_porteur_opens_the_section_forms(client, compte, personne):
     dossier = DossierFactory(complet=True, intitule="Intitulé protégé")
     client.force_login(personne(compte))
@@ -622,8 +620,8 @@ def test_only_the_dossier_porteur_opens_the_section_forms(client, compte, person
     assert dossier.intitule == "Intitulé protégé"
 
 
-def test_missing_dossier_is_a_404(client, porteur_d_une_autre_structure):
-    client.force_login(porteur_d_une_autre_structure)
+def test_missing_dossier_is_a_404(client, autre_porteur):
+    client.force_login(autre_porteur)
     assert client.get(reverse("programmation:dossier_action", args=[999999])).status_code == 404
 
 

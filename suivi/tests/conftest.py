@@ -4,20 +4,9 @@ those whose role holds on a bilan. Builders are plain functions of suivi/tests/o
 import pytest
 from django.db import transaction
 
-from comptes.models import Role
-from contrats.tests.factories import HabilitationFactory
-from programmation.tests.factories import StructureFactory
 from suivi.models import Evaluation
 from suivi.services.evaluations import ouvrir_evaluation
 from suivi.tests.outils_evaluations import construire_monde
-
-
-@pytest.fixture
-def autre_porteur(contrat_charge):
-    """A porteur whose structure is none of the test dossiers'."""
-    return HabilitationFactory(
-        contrat=contrat_charge, role=Role.PORTEUR, organisation=StructureFactory().organisation
-    ).utilisateur
 
 
 @pytest.fixture(scope="module")

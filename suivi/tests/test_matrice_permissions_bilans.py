@@ -113,7 +113,6 @@ CIBLES = {
     "report_decision": _report,
     "bilans_du_contrat": _liste,
 }
-PERSONA = {"autre_porteur": "autre_porteur"}
 
 
 def test_the_matrix_has_a_row_for_every_bilan_url_and_a_cell_for_every_role():
