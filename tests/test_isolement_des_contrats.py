@@ -485,7 +485,7 @@ class Route:
 
 def routes(resolveur=None, prefixe: str = "", espace: str = "", herites=()) -> Iterator[Route]:
     """Every URL pattern, through nested resolvers, with the parameters of its whole path."""
-    resolveur = resolveur or get_resolver()
+    resolveur = resolveur or get_resolver("config.urls")
     for motif in resolveur.url_patterns:
         parametres = (*herites, *motif.pattern.regex.groupindex)
         if isinstance(motif, URLResolver):

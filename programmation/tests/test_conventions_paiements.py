@@ -68,7 +68,10 @@ def test_convention_text_is_laid_out_in_french():
 def _objets_du_pdf(contenu: bytes) -> bytes:
     """The PDF's objects in clear: WeasyPrint compresses them in object streams."""
     morceaux = [contenu]
-    for flux in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", contenu, re.S):
+    # Each stream read by its declared length: its compressed bytes may end with a CR or LF
+    # that a search for "endstream" would take for the line break before it.
+    for entete in re.finditer(rb"/Length (\d+)>>\s*stream\r?\n", contenu):
+        flux = contenu[entete.end() : entete.end() + int(entete.group(1))]
         try:
             morceaux.append(zlib.decompress(flux))
         except zlib.error:
