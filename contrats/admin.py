@@ -62,19 +62,24 @@ def _participent(modele, chemins: list[str], contrats: QuerySet[m.Contrat] | Non
     return condition
 
 
-def _organisations_liees(contrats: QuerySet[m.Contrat] | None = None) -> Q:
-    """Organisations of `contrats`, by the links of this app and those later apps declare
-    (`extensions`)."""
-    chemins = CHEMINS_ORGANISATION_CONTRAT + extensions.chemins_organisation_contrat
-    return _participent(m.Organisation, chemins, contrats)
+def _chemins_des_organisations() -> list[str]:
+    """The links of this app, and those later apps declare (`extensions`)."""
+    return CHEMINS_ORGANISATION_CONTRAT + extensions.chemins_organisation_contrat
+
+
+def _du_perimetre_ou_d_aucun_contrat(modele, chemins: list[str], request: HttpRequest) -> Q:
+    """Rows shared by contracts: those of the contracts the user pilots, and those of no
+    contract yet (a new organisation, commune or QPV)."""
+    return _participent(modele, chemins, contrats_pilotes(request)) | ~_participent(
+        modele, chemins, None
+    )
 
 
 def organisations_visibles(request: HttpRequest) -> QuerySet[m.Organisation]:
-    """Those of the contracts the user pilots, and those of no contract yet."""
     if request.user.is_superuser:
         return m.Organisation.objects.all()
     return m.Organisation.objects.filter(
-        _organisations_liees(contrats_pilotes(request)) | ~_organisations_liees()
+        _du_perimetre_ou_d_aucun_contrat(m.Organisation, _chemins_des_organisations(), request)
     )
 
 
@@ -84,7 +89,8 @@ def organisation_modifiable(request: HttpRequest, organisation: m.Organisation) 
         return True
     autres_contrats = m.Contrat.objects.exclude(pk__in=contrats_pilotes(request).values("pk"))
     return not m.Organisation.objects.filter(
-        _organisations_liees(autres_contrats), pk=organisation.pk
+        _participent(m.Organisation, _chemins_des_organisations(), autres_contrats),
+        pk=organisation.pk,
     ).exists()
 
 
@@ -95,12 +101,7 @@ def limiter_aux_contrats_pilotes(modele, queryset, request):
     if modele is m.Organisation:
         return queryset.filter(pk__in=organisations_visibles(request).values("pk"))
     if modele in (Commune, QuartierPrioritaire):
-        # A territory of a contract they pilot, or of none yet (a new commune, a new QPV).
-        chemins = ["contrats"]
-        return queryset.filter(
-            _participent(modele, chemins, contrats_pilotes(request))
-            | ~_participent(modele, chemins, None)
-        )
+        return queryset.filter(_du_perimetre_ou_d_aucun_contrat(modele, ["contrats"], request))
     chemin = CHEMINS_VERS_LE_CONTRAT.get(modele)
     if chemin is None:
         return queryset

@@ -300,6 +300,29 @@ def preparer(
             collecte.wait(timeout=DELAI_ARRET)
 
 
+@contextmanager
+def installation_preparee(
+    dossier: Path,
+    etapes: tuple[tuple[str, ...], ...] = ETAPES_DE_PREPARATION,
+    statiques: bool = True,
+) -> Iterator[Installation]:
+    """A throw-away database prepared by `preparer` under dossier, and what the tests read
+    of it; the database is dropped afterwards."""
+    with base_jetable(dossier) as base:
+        environnement = environnement_de_production(dossier, base)
+        fichier_cle = dossier / ".cle-secrete"
+        absente = not fichier_cle.exists()
+        preparer(environnement, dossier, etapes, statiques=statiques)
+        yield Installation(
+            dossier=dossier,
+            environnement=environnement,
+            base=base,
+            fichier_cle=fichier_cle,
+            cle_absente_avant_preparation=absente,
+            cle_apres_preparation=fichier_cle.read_text(),
+        )
+
+
 def port_libre() -> int:
     with socket.socket() as prise:
         prise.bind(("127.0.0.1", 0))

@@ -26,12 +26,10 @@ from tests.serveur.navigateur import Navigateur, Reponse
 from tests.serveur.production import (
     BaseJetable,
     Installation,
-    base_jetable,
     connecte,
-    environnement_de_production,
     executer,
+    installation_preparee,
     lancer,
-    preparer,
     serveur_de_production,
     travailleur,
     tuer,
@@ -53,19 +51,8 @@ pytestmark = pytest.mark.xdist_group("arret-brutal")
 @pytest.fixture(scope="module")
 def installation(tmp_path_factory) -> Iterator[Installation]:
     dossier = tmp_path_factory.mktemp("arret-brutal")
-    with base_jetable(dossier) as base:
-        environnement = environnement_de_production(dossier, base)
-        fichier_cle = dossier / ".cle-secrete"
-        absente = not fichier_cle.exists()
-        preparer(environnement, dossier, ETAPES_LEGERES, statiques=False)
-        yield Installation(
-            dossier=dossier,
-            environnement=environnement,
-            base=base,
-            fichier_cle=fichier_cle,
-            cle_absente_avant_preparation=absente,
-            cle_apres_preparation=fichier_cle.read_text(),
-        )
+    with installation_preparee(dossier, ETAPES_LEGERES, statiques=False) as installation:
+        yield installation
 
 
 def _attendre_que(

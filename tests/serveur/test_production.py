@@ -30,11 +30,9 @@ from tests.serveur.production import (
     ETAPES_DE_PREPARATION,
     RACINE,
     Installation,
-    base_jetable,
     connecte,
-    environnement_de_production,
     gunicorn,
-    preparer,
+    installation_preparee,
 )
 
 SLUG = "villiers-sur-marne-2015-2020"
@@ -50,23 +48,12 @@ pytestmark = pytest.mark.xdist_group("serveur-de-production")
 @pytest.fixture(scope="module")
 def installation(tmp_path_factory) -> Iterator[Installation]:
     dossier = tmp_path_factory.mktemp("production")
-    with base_jetable(dossier) as base:
-        environnement = environnement_de_production(dossier, base)
-        fichier_cle = dossier / ".cle-secrete"
-        absente = not fichier_cle.exists()
-        try:
-            preparer(environnement, dossier)
-            yield Installation(
-                dossier=dossier,
-                environnement=environnement,
-                base=base,
-                fichier_cle=fichier_cle,
-                cle_absente_avant_preparation=absente,
-                cle_apres_preparation=fichier_cle.read_text(),
-            )
-        finally:
-            # Tens of megabytes of collected files; the servers' logs stay for a failure.
-            shutil.rmtree(dossier / "staticfiles", ignore_errors=True)
+    try:
+        with installation_preparee(dossier) as installation:
+            yield installation
+    finally:
+        # Tens of megabytes of collected files; the servers' logs stay for a failure.
+        shutil.rmtree(dossier / "staticfiles", ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
